@@ -1,0 +1,1 @@
+"""Voice Monitor warehouse: Dagster orchestration, ingestion and publishing."""

@@ -1,0 +1,1 @@
+"""Social listening: monthly JSONL exports of Trustpilot, Reddit and X posts."""

@@ -1,0 +1,266 @@
+"""The build database's own bookkeeping: which deliveries are live, which are pending.
+
+Why a pending/current split: a run stages what it ingests as *pending*; the models are
+built from "pending where there is one, else current" (``ops.active_deliveries``). Only a
+run that passes every check commits pending → current and publishes. A run that fails in
+a handled way rolls its pending deliveries back (status ``failed``); a run killed with
+-9 leaves them pending, and the next run simply builds them again. Nothing else is
+needed for crash recovery: no half-registered partitions, no stale temp tables.
+
+Raw rows carry ``_delivery_key`` and ``_content_hash``; rows no delivery points at are
+garbage and are deleted on commit and rollback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+from orchestration.paths import Home
+
+# kind -> raw tables holding that kind's rows (each has _delivery_key and _content_hash)
+RAW_TABLES: dict[str, tuple[str, ...]] = {
+    "survey": ("raw.survey_responses",),
+    "social": ("raw.social_posts", "raw.social_malformed_lines"),
+}
+
+_SCHEMA_SQL = """
+create schema if not exists ops;
+create schema if not exists raw;
+create schema if not exists weights;
+create table if not exists ops.ingested_files (
+    path varchar not null,
+    kind varchar not null,
+    "partition" varchar,
+    content_hash varchar not null,
+    status varchar not null,
+    loaded_at timestamptz not null,
+    message varchar,
+    primary key (path, content_hash)
+);
+create table if not exists ops.deliveries (
+    kind varchar not null,
+    key varchar not null,
+    "partition" varchar,
+    path varchar not null,
+    content_hash varchar not null,
+    role varchar not null,          -- 'current' or 'pending'
+    run_id varchar,
+    staged_at timestamptz not null,
+    primary key (kind, key, role)
+);
+create or replace view ops.active_deliveries as
+select d.kind, d.key, d."partition", d.path, d.content_hash, d.role
+from ops.deliveries d
+where d.role = 'pending'
+   or not exists (select 1 from ops.deliveries p
+                  where p.kind = d.kind and p.key = d.key and p.role = 'pending');
+create table if not exists ops.kv (key varchar primary key, value varchar);
+create table if not exists ops.file_hashes (
+    path varchar primary key, size bigint, mtime_ns bigint, content_hash varchar
+);
+create table if not exists ops.survey_weighting (
+    wave integer primary key, n bigint, sum_w double, min_w double, max_w double, deff double,
+    n_eff double, efficiency double, max_margin_deviation double, iterations bigint
+);
+create table if not exists weights.survey_weights (
+    wave integer not null, respid varchar not null, weight double not null,
+    primary key (wave, respid)
+);
+create table if not exists ops.population_targets (
+    wave integer, variable varchar, code integer, share double, raking_share double
+);
+"""
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def connect(home: Home, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the build database (never the published one) and make sure our tables exist."""
+    home.state.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(home.work_db), read_only=read_only)
+    if not read_only:
+        con.execute(_SCHEMA_SQL)
+        from orchestration.warehouse import raw_schema
+
+        raw_schema.ensure(con)
+    return con
+
+
+@contextmanager
+def session(home: Home) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = connect(home)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def file_hash(con: duckdb.DuckDBPyConnection, home: Home, path: Path) -> str:
+    """SHA-256 of a file's bytes, cached by (size, mtime) so big exports are read once."""
+    st = path.stat()
+    rel = home.relative(path)
+    row = con.execute("select size, mtime_ns, content_hash from ops.file_hashes where path = ?", [rel]).fetchone()
+    if row and row[0] == st.st_size and row[1] == st.st_mtime_ns:
+        return row[2]
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    digest = h.hexdigest()
+    con.execute("insert or replace into ops.file_hashes values (?, ?, ?, ?)",
+                [rel, st.st_size, st.st_mtime_ns, digest])
+    return digest
+
+
+# --- the registry of files seen (audit.ingested_files) ---------------------------------
+
+def record_file(con, path: str, kind: str, partition: str | None, content_hash: str,
+                status: str, message: str | None = None) -> None:
+    con.execute(
+        """insert into ops.ingested_files values (?, ?, ?, ?, ?, ?, ?)
+           on conflict (path, content_hash) do update set
+             status = excluded.status, loaded_at = excluded.loaded_at, message = excluded.message,
+             kind = excluded.kind, "partition" = excluded."partition" """,
+        [path, kind, partition, content_hash, status, now(), message],
+    )
+
+
+def file_status(con, path: str, content_hash: str) -> str | None:
+    row = con.execute("select status from ops.ingested_files where path = ? and content_hash = ?",
+                      [path, content_hash]).fetchone()
+    return row[0] if row else None
+
+
+# --- deliveries ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Delivery:
+    kind: str
+    key: str
+    partition: str | None
+    path: str
+    content_hash: str
+    role: str
+    run_id: str | None
+
+
+def _deliveries(con, where: str = "", params: list | None = None) -> list[Delivery]:
+    rows = con.execute(
+        f'select kind, key, "partition", path, content_hash, role, run_id from ops.deliveries {where} order by kind, key',
+        params or []).fetchall()
+    return [Delivery(*r) for r in rows]
+
+
+def active_deliveries(con, kind: str | None = None) -> list[Delivery]:
+    rows = con.execute(
+        'select kind, key, "partition", path, content_hash, role from ops.active_deliveries '
+        + ("where kind = ? " if kind else "") + "order by kind, key",
+        [kind] if kind else []).fetchall()
+    return [Delivery(*r, None) for r in rows]
+
+
+def pending_deliveries(con) -> list[Delivery]:
+    return _deliveries(con, "where role = 'pending'")
+
+
+def active_hash(con, kind: str, key: str) -> str | None:
+    row = con.execute("select content_hash from ops.active_deliveries where kind = ? and key = ?",
+                      [kind, key]).fetchone()
+    return row[0] if row else None
+
+
+def has_rows(con, kind: str, key: str, content_hash: str) -> bool:
+    """Raw rows for this exact content are already there (e.g. a file put back as it was)."""
+    table = RAW_TABLES[kind][0]
+    return con.execute(f"select count(*) from (select 1 from {table} where _delivery_key = ? "
+                       f"and _content_hash = ? limit 1)", [key, content_hash]).fetchone()[0] > 0
+
+
+def stage_delivery(con, kind: str, key: str, partition: str | None, path: str,
+                   content_hash: str, run_id: str | None) -> None:
+    """Make (kind, key) point at this content as *pending*. Call inside the transaction that
+    inserted the raw rows, so the rows and their delivery appear together or not at all."""
+    con.execute("delete from ops.deliveries where kind = ? and key = ? and role = 'pending'", [kind, key])
+    con.execute("insert into ops.deliveries values (?, ?, ?, ?, ?, 'pending', ?, ?)",
+                [kind, key, partition, path, content_hash, run_id, now()])
+    _collect_garbage(con, kind)
+
+
+def _collect_garbage(con, kind: str) -> None:
+    for table in RAW_TABLES[kind]:
+        con.execute(
+            f"""delete from {table} r where not exists (
+                    select 1 from ops.deliveries d
+                    where d.kind = ? and d.key = r._delivery_key and d.content_hash = r._content_hash)""",
+            [kind])
+
+
+def commit_pending(con) -> list[Delivery]:
+    """pending → current for every pending delivery; returns what was committed."""
+    pending = pending_deliveries(con)
+    if not pending:
+        return []
+    con.execute("begin")
+    try:
+        con.execute("""delete from ops.deliveries c where c.role = 'current' and exists (
+                         select 1 from ops.deliveries p
+                         where p.role = 'pending' and p.kind = c.kind and p.key = c.key)""")
+        con.execute("update ops.deliveries set role = 'current' where role = 'pending'")
+        for d in pending:
+            record_file(con, d.path, d.kind, d.partition, d.content_hash, "loaded")
+        for kind in RAW_TABLES:
+            _collect_garbage(con, kind)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return pending
+
+
+def rollback_pending(con, reason: str) -> list[Delivery]:
+    """Drop every pending delivery of a run that failed; their files are recorded as failed."""
+    pending = pending_deliveries(con)
+    if not pending:
+        return []
+    con.execute("begin")
+    try:
+        con.execute("delete from ops.deliveries where role = 'pending'")
+        for d in pending:
+            record_file(con, d.path, d.kind, d.partition, d.content_hash, "failed", reason[:2000])
+        for kind in RAW_TABLES:
+            _collect_garbage(con, kind)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return pending
+
+
+# --- key/value state ----------------------------------------------------------------------
+
+def kv_get(con, key: str) -> str | None:
+    row = con.execute("select value from ops.kv where key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def kv_set(con, key: str, value: str) -> None:
+    con.execute("insert or replace into ops.kv values (?, ?)", [key, value])
+
+
+def active_fingerprint(con, *parts: str) -> str:
+    """What the published database would be built from: live deliveries plus ``parts``
+    (targets hash, project code hash). Equal fingerprints mean nothing to rebuild."""
+    rows = con.execute(
+        "select kind, key, content_hash from ops.active_deliveries order by kind, key").fetchall()
+    payload = json.dumps({"deliveries": rows, "parts": list(parts)}, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
