@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from orchestration.paths import SEEDS_DIR
 
@@ -194,3 +195,71 @@ def rake(wave: int, codes: dict[str, np.ndarray], targets: dict[str, dict[int, f
         f"[{lower}, {upper}] the margins are still {dev:.3g} away from their targets "
         f"(the panel is too far from the population)."
     )
+
+
+ACTIVE_RESPONDENTS_SQL = """
+select r.wave, r.RESPID as respid, r.GESLACHT, r.LEEFTIJD, r.REGIO, r.OPLEIDING
+from raw.survey_responses r
+join ops.active_deliveries d
+  on d.kind = 'survey' and d.key = r._delivery_key and d.content_hash = r._content_hash
+order by r.wave, r._row_number
+"""
+
+
+def weight_active_waves(con, targets: Targets) -> dict[int, dict[str, float]]:
+    """Rake every live wave and replace weights and diagnostics in the build database.
+
+    All waves are re-weighted every time: it costs milliseconds per wave and means a change
+    of targets or a re-delivered wave can never leave a stale weight behind.
+    """
+    from orchestration.survey.codebook import age_band
+
+    frame = con.execute(ACTIVE_RESPONDENTS_SQL).df()
+    results: dict[int, dict[str, float]] = {}
+    weight_frames = []
+    for wave, group in frame.groupby("wave", sort=True):
+        codes = {
+            "GESLACHT": group["GESLACHT"].to_numpy(dtype=np.int64),
+            "LEEFTIJD_BAND": age_band(group["LEEFTIJD"].to_numpy(dtype=np.int64)),
+            "REGIO": group["REGIO"].to_numpy(dtype=np.int64),
+            "OPLEIDING": group["OPLEIDING"].to_numpy(dtype=np.int64),
+        }
+        result = rake(int(wave), codes, targets.for_wave(int(wave)))
+        results[int(wave)] = result.diagnostics()
+        weight_frames.append(pd.DataFrame({"wave": int(wave), "respid": group["respid"].to_numpy(),
+                                           "weight": result.weights}))
+    weights = pd.concat(weight_frames, ignore_index=True) if weight_frames else pd.DataFrame(
+        {"wave": pd.Series(dtype="int32"), "respid": pd.Series(dtype=str), "weight": pd.Series(dtype=float)})
+    diag = pd.DataFrame([{"wave": w, **d} for w, d in results.items()],
+                        columns=["wave", "n", "sum_w", "min_w", "max_w", "deff", "n_eff", "efficiency",
+                                 "max_margin_deviation", "iterations"])
+    target_rows = []
+    for wave in results:
+        wave_targets = targets.for_wave(wave)
+        gender = frame.loc[frame["wave"] == wave, "GESLACHT"].to_numpy(dtype=np.int64)
+        for variable, shares in wave_targets.items():
+            if variable not in MARGINS:
+                continue
+            total = sum(shares.values())
+            raking = gender_targets(shares, gender) if variable == "GESLACHT" else {
+                c: s / total for c, s in shares.items()}
+            for code in sorted(set(shares) | set(raking)):
+                target_rows.append((wave, variable, code, shares.get(code), raking.get(code)))
+    con.execute("begin")
+    try:
+        con.execute("delete from weights.survey_weights")
+        con.execute("delete from ops.survey_weighting")
+        con.execute("delete from ops.population_targets")
+        con.register("_weights", weights)
+        con.execute("insert into weights.survey_weights select wave, respid, weight from _weights")
+        con.unregister("_weights")
+        con.register("_diag", diag)
+        con.execute("insert into ops.survey_weighting by name select * from _diag")
+        con.unregister("_diag")
+        if target_rows:
+            con.executemany("insert into ops.population_targets values (?, ?, ?, ?, ?)", target_rows)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return results

@@ -80,6 +80,13 @@ create table if not exists ops.population_targets (
 """
 
 
+def first_row(result):
+    """The first row of a result, fetching it to the end (DuckDB 2.0 keeps a half-read
+    result open on the connection, which blocks e.g. ``register``)."""
+    rows = result.fetchall()
+    return rows[0] if rows else None
+
+
 def now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
@@ -105,18 +112,22 @@ def session(home: Home) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def file_hash(con: duckdb.DuckDBPyConnection, home: Home, path: Path) -> str:
-    """SHA-256 of a file's bytes, cached by (size, mtime) so big exports are read once."""
-    st = path.stat()
-    rel = home.relative(path)
-    row = con.execute("select size, mtime_ns, content_hash from ops.file_hashes where path = ?", [rel]).fetchone()
-    if row and row[0] == st.st_size and row[1] == st.st_mtime_ns:
-        return row[2]
+def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
-    digest = h.hexdigest()
+    return h.hexdigest()
+
+
+def file_hash(con: duckdb.DuckDBPyConnection, home: Home, path: Path) -> str:
+    """SHA-256 of a file's bytes, cached by (size, mtime) so big exports are read once."""
+    st = path.stat()
+    rel = home.relative(path)
+    row = first_row(con.execute("select size, mtime_ns, content_hash from ops.file_hashes where path = ?", [rel]))
+    if row and row[0] == st.st_size and row[1] == st.st_mtime_ns:
+        return row[2]
+    digest = sha256_file(path)
     con.execute("insert or replace into ops.file_hashes values (?, ?, ?, ?)",
                 [rel, st.st_size, st.st_mtime_ns, digest])
     return digest
@@ -136,8 +147,8 @@ def record_file(con, path: str, kind: str, partition: str | None, content_hash: 
 
 
 def file_status(con, path: str, content_hash: str) -> str | None:
-    row = con.execute("select status from ops.ingested_files where path = ? and content_hash = ?",
-                      [path, content_hash]).fetchone()
+    row = first_row(con.execute("select status from ops.ingested_files where path = ? and content_hash = ?",
+                      [path, content_hash]))
     return row[0] if row else None
 
 
@@ -174,16 +185,16 @@ def pending_deliveries(con) -> list[Delivery]:
 
 
 def active_hash(con, kind: str, key: str) -> str | None:
-    row = con.execute("select content_hash from ops.active_deliveries where kind = ? and key = ?",
-                      [kind, key]).fetchone()
+    row = first_row(con.execute("select content_hash from ops.active_deliveries where kind = ? and key = ?",
+                      [kind, key]))
     return row[0] if row else None
 
 
 def has_rows(con, kind: str, key: str, content_hash: str) -> bool:
     """Raw rows for this exact content are already there (e.g. a file put back as it was)."""
     table = RAW_TABLES[kind][0]
-    return con.execute(f"select count(*) from (select 1 from {table} where _delivery_key = ? "
-                       f"and _content_hash = ? limit 1)", [key, content_hash]).fetchone()[0] > 0
+    return first_row(con.execute(f"select count(*) from (select 1 from {table} where _delivery_key = ? "
+                       f"and _content_hash = ? limit 1)", [key, content_hash]))[0] > 0
 
 
 def stage_delivery(con, kind: str, key: str, partition: str | None, path: str,
@@ -249,7 +260,7 @@ def rollback_pending(con, reason: str) -> list[Delivery]:
 # --- key/value state ----------------------------------------------------------------------
 
 def kv_get(con, key: str) -> str | None:
-    row = con.execute("select value from ops.kv where key = ?", [key]).fetchone()
+    row = first_row(con.execute("select value from ops.kv where key = ?", [key]))
     return row[0] if row else None
 
 

@@ -1,0 +1,26 @@
+-- depends_on: {{ ref('survey_variables') }}
+-- The tidy answers table: one row per respondent × variable with a non-empty answer.
+-- Empty cells (not asked, or not answered) have no row; 99 ("weet niet") is a row.
+-- Background variables (and the derived age band) are included, so cross-tabs by
+-- background use the same table.
+with live as (
+    select
+        r.*,
+        cast(case when r.LEEFTIJD <= 34 then 1 when r.LEEFTIJD <= 54 then 2 else 3 end as integer) as LEEFTIJD_BAND
+    from {{ source('survey_raw', 'survey_responses') }} as r
+    inner join {{ source('warehouse_ops', 'active_deliveries') }} as d
+        on d.kind = 'survey'
+       and d.key = r._delivery_key
+       and d.content_hash = r._content_hash
+),
+
+long as (
+    {{ unpivot_non_null('live', ['wave', 'RESPID'], survey_answer_variables() + ['LEEFTIJD_BAND'], 'variable', 'value') }}
+)
+
+select
+    cast(wave as integer) as wave,
+    cast(RESPID as varchar) as respid,
+    cast(upper(variable) as varchar) as variable,
+    cast(value as integer) as value
+from long

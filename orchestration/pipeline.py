@@ -1,0 +1,308 @@
+"""One headless pass over the landing zone, through the same Dagster job the sensors launch.
+
+``run_once`` decides whether there is anything to do (a new or changed file, a pending
+delivery left by a killed run, changed targets or code), takes the writer lock so only
+one process ever writes the build database, executes ``warehouse_job`` in process, rolls
+back pending deliveries when the run fails, and returns a plain-words summary.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from orchestration.paths import PROJECT_DIR, Home
+
+DAGSTER_YAML = """\
+# Written by voice-monitor. Runs that write the warehouse are serialised.
+telemetry:
+  enabled: false
+concurrency:
+  runs:
+    max_concurrent_runs: 1
+"""
+
+
+def prepare_environment(home: Home) -> Home:
+    """Absolute home for dbt and child processes, a DAGSTER_HOME, no telemetry."""
+    home.ensure()
+    home.export_env()
+    os.environ.setdefault("DAGSTER_HOME", str(home.dagster_home))
+    dagster_home = Path(os.environ["DAGSTER_HOME"])
+    dagster_home.mkdir(parents=True, exist_ok=True)
+    config = dagster_home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML, encoding="utf-8")
+    os.environ["DAGSTER_DISABLE_TELEMETRY"] = "1"
+    os.environ["DO_NOT_TRACK"] = "1"
+    return home
+
+
+def ensure_manifest() -> Path:
+    """dagster-dbt needs target/manifest.json; (re)parse when it is missing or older than the project."""
+    from orchestration.transform.project import DBT_EXECUTABLE, dbt_project
+
+    manifest = Path(dbt_project.manifest_path)
+    sources = [PROJECT_DIR / "dbt_project.yml"]
+    for folder in ("models", "macros", "seeds", "tests/dbt"):
+        sources.extend((PROJECT_DIR / folder).rglob("*"))
+    newest = max((p.stat().st_mtime for p in sources if p.is_file()), default=0)
+    if not manifest.exists() or manifest.stat().st_mtime < newest:
+        import subprocess
+
+        subprocess.run([DBT_EXECUTABLE, "parse", "--project-dir", str(PROJECT_DIR),
+                        "--profiles-dir", str(PROJECT_DIR), "--quiet"], check=True, cwd=PROJECT_DIR)
+    return manifest
+
+
+@contextmanager
+def writer_lock(home: Home, say: Callable[[str], None] = print) -> Iterator[None]:
+    """One writing process per build database (DuckDB allows no more). The lock dies with
+    the process, so a killed run never leaves a stale lock behind."""
+    home.state.mkdir(parents=True, exist_ok=True)
+    with open(home.writer_lock, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            say("Another warehouse run is in progress; waiting for it to finish…")
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            fh.seek(0)
+            fh.truncate()
+            fh.write(f"{os.getpid()}\n")
+            fh.flush()
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def landing_changes(con, home: Home) -> list[str]:
+    """Landing files a run would act on (new or changed content), without acting on them."""
+    from orchestration.survey.ingest import landing_files, plan_survey, skip_statuses
+    from orchestration.warehouse import state
+
+    candidates, outcomes = plan_survey(con, home, record=False)
+    changes = [home.relative(c.path) for c in candidates]
+    changes += [o.path for o in outcomes if o.status == "ignored"]  # newly seen, to be recorded
+    for path in landing_files(home.landing_social):
+        rel = home.relative(path)
+        digest = state.file_hash(con, home, path)
+        if digest != state.active_hash(con, "social", rel) and state.file_status(con, rel, digest) not in skip_statuses():
+            changes.append(rel)
+    return changes
+
+
+@dataclass
+class StepTiming:
+    step: str
+    seconds: float
+
+
+@dataclass
+class RunSummary:
+    home: Home
+    status: str                       # noop | success | rejected | failed
+    reason: str = ""
+    run_id: str | None = None
+    files: list[dict] = field(default_factory=list)
+    steps: list[StepTiming] = field(default_factory=list)
+    published: bool = False
+    seconds: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        return {"noop": 0, "success": 0, "rejected": 2, "failed": 1}[self.status]
+
+
+def _collect_outcomes(result) -> list[dict]:
+    files: list[dict] = []
+    for event in result.get_asset_materialization_events():
+        mat = event.asset_materialization
+        meta = mat.metadata.get("outcomes")
+        if meta is not None:
+            files.extend(meta.value)
+    return files
+
+
+def _step_timings(instance, run_id: str) -> list[StepTiming]:
+    from dagster import DagsterEventType
+
+    starts: dict[str, float] = {}
+    timings: list[StepTiming] = []
+    for entry in instance.all_logs(run_id):
+        if not entry.is_dagster_event or not entry.step_key:
+            continue
+        etype = entry.dagster_event.event_type
+        if etype == DagsterEventType.STEP_START:
+            starts[entry.step_key] = entry.timestamp
+        elif etype in (DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE) and entry.step_key in starts:
+            timings.append(StepTiming(entry.step_key, entry.timestamp - starts[entry.step_key]))
+    return timings
+
+
+def _failure_reason(result) -> str:
+    messages = []
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
+            err = event.step_failure_data.error
+            while err.cause is not None and "DagsterExecutionStepExecutionError" in (err.cls_name or ""):
+                err = err.cause
+            messages.append(f"{event.step_key}: {err.message.strip()}")
+    return "\n".join(messages) or "the run failed (see the Dagster event log)"
+
+
+def run_once(home: Home | None = None, retry_failed: bool = False,
+             say: Callable[[str], None] = print) -> RunSummary:
+    from orchestration.warehouse import state
+
+    started = time.monotonic()
+    home = prepare_environment(home or Home.from_env())
+    if retry_failed:
+        os.environ["VOICE_MONITOR_RETRY_FAILED"] = "1"
+    ensure_manifest()
+    with writer_lock(home, say):
+        con = state.connect(home)
+        try:
+            from orchestration.publish.publish import current_fingerprint, is_published, remove_stale_temp_files
+            from orchestration.survey.weighting import load_targets
+
+            remove_stale_temp_files(home)
+            unknown = landing_changes(con, home)
+            pending = state.pending_deliveries(con)
+            targets_hash = load_targets(home.targets_override).content_hash
+            up_to_date = is_published(con, home, current_fingerprint(con, targets_hash))
+        finally:
+            con.close()
+        if not unknown and not pending and up_to_date:
+            return RunSummary(home, "noop", "Nothing new in the landing zone; the published database is up to date.",
+                              seconds=time.monotonic() - started)
+        if unknown:
+            say(f"New or changed: {', '.join(unknown)}")
+        elif pending:
+            say("Resuming deliveries left pending by an interrupted run.")
+        else:
+            say("Targets or project code changed since the last publish; rebuilding.")
+
+        from dagster import DagsterInstance
+
+        from orchestration.definitions import defs
+
+        instance = DagsterInstance.get()
+        job = defs.resolve_job_def("warehouse_job")
+        result = job.execute_in_process(instance=instance, raise_on_error=False,
+                                        tags={"voice_monitor/trigger": "cli"})
+        summary = RunSummary(home, "success", run_id=result.run_id, files=_collect_outcomes(result),
+                             steps=_step_timings(instance, result.run_id))
+        if not result.success:
+            summary.status = "failed"
+            summary.reason = _failure_reason(result)
+            con = state.connect(home)
+            try:
+                rolled_back = state.rollback_pending(con, summary.reason)
+            finally:
+                con.close()
+            if rolled_back:
+                summary.reason += ("\nNot published; these deliveries were set aside as failed: "
+                                   + ", ".join(d.path for d in rolled_back))
+        else:
+            for event in result.get_asset_materialization_events():
+                if event.asset_key is not None and event.asset_key.path == ["warehouse", "voice_monitor"]:
+                    summary.published = bool(event.asset_materialization.metadata.get("published").value)
+            if any(f["status"] == "rejected" for f in summary.files):
+                summary.status = "rejected"
+                summary.reason = "\n".join(f["message"] for f in summary.files if f["status"] == "rejected")
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _fmt_pct(value) -> str:
+    return "—" if value is None else f"{value:.1f}%"
+
+
+def headline_figures(published: Path) -> list[str]:
+    """A few figures from the published database, to show the run did something real."""
+    import duckdb
+
+    from orchestration.warehouse.state import first_row
+
+    if not published.exists():
+        return []
+    lines = []
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        wave = first_row(con.execute("select max(wave) from marts.dim_wave"))[0]
+        if wave is None:
+            return ["No survey waves published yet."]
+        n, eff = first_row(con.execute("select respondents, weighting_efficiency from marts.dim_wave where wave = ?",
+                             [wave]))
+        lines.append(f"Wave {wave}: n = {n:,}, weighting efficiency {eff:.2f}")
+        personas = con.execute(
+            """select persona, share_pct, prev_share_pct, significant_vs_prev from marts.mart_personas
+               where wave = ? order by share_pct desc""", [wave]).fetchall()
+        lines.append("Personas: " + ", ".join(
+            f"{p} {_fmt_pct(s)}" + (f" ({'*' if sig else ''}{s - prev:+.1f} pp)" if prev is not None else "")
+            for p, s, prev, sig in personas))
+        groups = con.execute(
+            """select channel_group, sum(share_pct) from marts.mart_channel_preferences
+               where wave = ? and contact_type = 'algemeen' and channel_group is not null
+               group by 1 order by 2 desc""", [wave]).fetchall()
+        lines.append("Preferred channel (first choice): " + ", ".join(f"{g} {_fmt_pct(s)}" for g, s in groups))
+        top = con.execute("""select frustration, share_pct from marts.mart_frustrations where wave = ?
+                             order by share_pct desc limit 3""", [wave]).fetchall()
+        lines.append("Top frustrations: " + ", ".join(f"{f} {_fmt_pct(s)}" for f, s in top))
+        ok, total = first_row(con.execute("select count(*) filter (where ok), count(*) from audit.reconciliation"))
+        lines.append(f"Reconciliation with the published report: {ok} of {total} figures within tolerance "
+                     "(see audit.reconciliation)")
+        tables = {r[0] for r in con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'audit'").fetchall()}
+        if "social_load_totals" in tables:
+            row = first_row(con.execute("select lines_read, quarantined, duplicates, unique_posts, non_dutch, published_posts "
+                              "from audit.social_load_totals"))
+            if row:
+                lines.append(f"Social posts: {row[5]:,} published (lines read {row[0]:,}, quarantined {row[1]:,}, "
+                             f"duplicates {row[2]:,}, non-Dutch {row[4]:,})")
+    finally:
+        con.close()
+    return lines
+
+
+def format_summary(summary: RunSummary) -> str:
+    out = []
+    head = {"noop": "Nothing to do", "success": "Run succeeded", "rejected": "Run finished with rejected files",
+            "failed": "Run FAILED"}[summary.status]
+    out.append(f"{head} ({summary.seconds:.1f} s){' — run ' + summary.run_id if summary.run_id else ''}.")
+    if summary.reason and summary.status == "noop":
+        out.append(summary.reason)
+    if summary.files:
+        counts: dict[str, int] = {}
+        for f in summary.files:
+            counts[f["status"]] = counts.get(f["status"], 0) + 1
+        out.append("Files: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))
+        for f in summary.files:
+            if f["status"] in ("staged",):
+                out.append(f"  loaded    {f['path']}: {f['rows']:,} rows")
+            elif f["status"] in ("ignored", "skipped"):
+                out.append(f"  {f['status']:<9} {f['path']}: {f['message']}")
+    if summary.status in ("rejected", "failed") and summary.reason:
+        out.append("What went wrong:")
+        out.extend("  " + line for line in summary.reason.splitlines())
+    if summary.steps:
+        out.append("Steps: " + ", ".join(f"{s.step} {s.seconds:.1f}s" for s in summary.steps))
+    if summary.status == "failed":
+        out.append(f"The published database was left as it was: {summary.home.published_db}")
+    else:
+        out.append(("Published: " if summary.published else "Published database (unchanged): ")
+                   + str(summary.home.published_db))
+    return "\n".join(out)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    s = run_once()
+    print(format_summary(s))
+    sys.exit(s.exit_code)

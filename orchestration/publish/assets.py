@@ -1,0 +1,43 @@
+"""The published BI database: the last step of every run that changes something."""
+
+
+import dagster as dg
+from dagster import AssetExecutionContext
+
+from orchestration.publish.publish import current_fingerprint, is_published, publish
+from orchestration.resources import WarehouseResource
+from orchestration.survey.weighting import load_targets
+from orchestration.transform.assets import warehouse_dbt_models
+from orchestration.warehouse import state
+
+PUBLISHED = dg.AssetKey(["warehouse", "voice_monitor"])
+
+
+@dg.asset(
+    key=PUBLISHED,
+    deps=list(warehouse_dbt_models.keys),
+    group_name="warehouse",
+    kinds={"duckdb"},
+    description="warehouse/voice_monitor.duckdb: marts and audit tables, replaced atomically. Runs only "
+                "after every model, dbt test and blocking quality check has passed.",
+)
+def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    home = warehouse.home
+    con = warehouse.connect()
+    try:
+        committed = state.commit_pending(con)
+        fingerprint = current_fingerprint(con, load_targets(home.targets_override).content_hash)
+        if is_published(con, home, fingerprint):
+            context.log.info("The published database is already up to date; left untouched.")
+            return dg.MaterializeResult(metadata={"published": False, "path": str(home.published_db)})
+        result = publish(con, home, fingerprint, warehouse.publish_storage_version)
+    finally:
+        con.close()
+    context.log.info(f"Published {result.path} ({result.tables} tables, {result.size_bytes / 1e6:.1f} MB)")
+    return dg.MaterializeResult(metadata={
+        "published": True,
+        "path": dg.MetadataValue.path(str(result.path)),
+        "tables": result.tables,
+        "size_mb": round(result.size_bytes / 1e6, 2),
+        "committed_deliveries": dg.MetadataValue.json([d.path for d in committed]),
+    })

@@ -1,0 +1,127 @@
+"""Atomic publish of the BI database.
+
+The published file is never opened for writing: a fresh file is built next to it from the
+build database (marts, audit tables, comments), synced to disk, and renamed over the old
+one. A reader that has the old file open keeps its snapshot (the old inode), new
+connections see the new file, and a crash at any moment leaves either the old or the new
+file in place — never a half-written one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from orchestration.paths import PROJECT_DIR, Home
+from orchestration.warehouse import state
+
+PUBLISHED_SCHEMAS = ("marts", "audit")
+FINGERPRINT_KEY = "published_fingerprint"
+# Tables the build database keeps in ops that the published copy shows under audit.
+AUDIT_FROM_OPS = {
+    "ingested_files": 'select path, kind, "partition", content_hash, status, loaded_at, message '
+                      "from ops.ingested_files order by loaded_at, path",
+}
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    path: Path
+    tables: int
+    size_bytes: int
+    fingerprint: str
+
+
+def project_code_hash() -> str:
+    """Hash of everything that shapes the published numbers besides the data: models,
+    macros, seeds, dbt_project.yml and the Python package. A change means a rebuild."""
+    h = hashlib.sha256()
+    roots = [PROJECT_DIR / d for d in ("models", "macros", "seeds", "orchestration", "expectations")]
+    files = [PROJECT_DIR / "dbt_project.yml"]
+    for root in roots:
+        if root.exists():
+            files.extend(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for path in sorted(files):
+        h.update(path.relative_to(PROJECT_DIR).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def current_fingerprint(con, targets_hash: str) -> str:
+    return state.active_fingerprint(con, targets_hash, project_code_hash())
+
+
+def is_published(con, home: Home, fingerprint: str) -> bool:
+    return home.published_db.exists() and state.kv_get(con, FINGERPRINT_KEY) == fingerprint
+
+
+def _sql_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_stale_temp_files(home: Home) -> None:
+    """Temp files of a publish that was killed before its rename (we hold the writer lock)."""
+    for stale in home.warehouse_dir.glob(".voice_monitor.*.tmp*"):
+        stale.unlink(missing_ok=True)
+
+
+def publish(con, home: Home, fingerprint: str, storage_version: str = "v1.0.0") -> PublishResult:
+    """Copy marts and audit tables from the build database into a new file and swap it in."""
+    home.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temp_files(home)
+    tmp = home.warehouse_dir / f".voice_monitor.{uuid.uuid4().hex}.tmp"
+    alias = "publish_target"
+    options = f" (STORAGE_VERSION {_sql_str(storage_version)})" if storage_version else ""
+    con.execute(f"attach {_sql_str(str(tmp))} as {alias}{options}")
+    tables = 0
+    try:
+        for schema in PUBLISHED_SCHEMAS:
+            con.execute(f"create schema {alias}.{schema}")
+        rows = con.execute(
+            """select schema_name, table_name, comment from duckdb_tables()
+               where database_name = current_database() and schema_name in ('marts', 'audit')
+               order by schema_name, table_name""").fetchall()
+        overridden = {("audit", name) for name in AUDIT_FROM_OPS}
+        for schema, table, comment in rows:
+            if (schema, table) in overridden:
+                continue
+            con.execute(f"create table {alias}.{schema}.{table} as select * from {schema}.{table}")
+            tables += 1
+            if comment:
+                con.execute(f"comment on table {alias}.{schema}.{table} is {_sql_str(comment)}")
+        for name, query in AUDIT_FROM_OPS.items():
+            con.execute(f"create table {alias}.audit.{name} as {query}")
+            tables += 1
+        con.execute(f"""create table {alias}.audit.publish_info as
+                        select {_sql_str(fingerprint)} as fingerprint,
+                               cast({_sql_str(dt.datetime.now(dt.timezone.utc).isoformat())} as timestamptz) as published_at,
+                               {_sql_str(storage_version)} as storage_version""")
+        tables += 1
+        columns = con.execute(
+            """select schema_name, table_name, column_name, comment from duckdb_columns()
+               where database_name = current_database() and schema_name in ('marts', 'audit')
+                 and comment is not null and comment <> ''""").fetchall()
+        for schema, table, column, comment in columns:
+            if (schema, table) in overridden:
+                continue
+            con.execute(f'comment on column {alias}.{schema}.{table}."{column}" is {_sql_str(comment)}')
+        con.execute(f"checkpoint {alias}")
+    finally:
+        con.execute(f"detach {alias}")
+    _fsync(tmp)
+    os.replace(tmp, home.published_db)
+    _fsync(home.warehouse_dir)
+    state.kv_set(con, FINGERPRINT_KEY, fingerprint)
+    return PublishResult(home.published_db, tables, home.published_db.stat().st_size, fingerprint)

@@ -1,0 +1,195 @@
+"""Survey deliveries from ``landing/survey`` into the raw layer (spec §2).
+
+Which file is a wave's delivery, what counts as new, and what a bad file gets are all
+decided here, so the sensor, the Dagster asset and ``voice-monitor run`` share one rule.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from orchestration.paths import Home
+from orchestration.survey import readers
+from orchestration.survey.validation import Finding, ValidationResult, validate
+from orchestration.warehouse import state
+
+SURVEY_FILE = re.compile(r"^voice_monitor_(\d{4})(?:[_-][^.]*)?\.(csv|parquet|sav)$", re.IGNORECASE)
+# ties on modification time go to parquet > sav > csv (spec §2)
+EXTENSION_RANK = {".parquet": 3, ".sav": 2, ".csv": 1}
+
+
+def skip_statuses() -> tuple[str, ...]:
+    """A file seen before with these outcomes is not picked up again unless its content changes
+    (``voice-monitor run --retry-failed`` lifts it for failed ones)."""
+    import os
+
+    retry = os.environ.get("VOICE_MONITOR_RETRY_FAILED", "") not in ("", "0")
+    return ("rejected", "ignored") if retry else ("rejected", "ignored", "failed")
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class FileOutcome:
+    path: str                 # relative to the home
+    kind: str
+    partition: str | None
+    status: str               # staged | unchanged | rejected | ignored | skipped
+    message: str = ""
+    rows: int = 0
+    warnings: list[str] = field(default_factory=list)
+    report: str | None = None  # quarantine report, relative to the home
+
+
+@dataclass
+class SurveyCandidate:
+    wave: int
+    path: Path
+    content_hash: str
+
+
+def landing_files(folder: Path) -> list[Path]:
+    if not folder.exists():
+        return []
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and not p.name.startswith((".", "~")) and not p.name.endswith(".tmp"))
+
+
+def plan_survey(con, home: Home, record: bool = True) -> tuple[list[SurveyCandidate], list[FileOutcome]]:
+    """The delivery to load per wave (only where it is new), and outcomes for every other file.
+    With ``record=False`` nothing is written (used to decide whether a run is needed)."""
+    outcomes: list[FileOutcome] = []
+    by_wave: dict[int, list[Path]] = {}
+    for path in landing_files(home.landing_survey):
+        m = SURVEY_FILE.match(path.name)
+        rel = home.relative(path)
+        if not m:
+            digest = state.file_hash(con, home, path)
+            if state.file_status(con, rel, digest) is None:
+                msg = (f"{path.name} is not a survey delivery name "
+                       "(expected voice_monitor_<YYYY>.csv, .parquet or .sav); it was not read.")
+                if record:
+                    state.record_file(con, rel, "survey", None, digest, "ignored", msg)
+                outcomes.append(FileOutcome(rel, "survey", None, "ignored", msg))
+            continue
+        by_wave.setdefault(int(m.group(1)), []).append(path)
+
+    candidates: list[SurveyCandidate] = []
+    for wave, paths in sorted(by_wave.items()):
+        paths.sort(key=lambda p: (p.stat().st_mtime_ns, EXTENSION_RANK[p.suffix.lower()], p.name), reverse=True)
+        chosen, others = paths[0], paths[1:]
+        for other in others:
+            rel = home.relative(other)
+            digest = state.file_hash(con, home, other)
+            if state.file_status(con, rel, digest) is None and digest != state.active_hash(con, "survey", str(wave)):
+                msg = (f"{other.name} ignored: {chosen.name} is the more recent delivery for wave {wave} "
+                       "(several files for one wave: the most recently modified one counts).")
+                if record:
+                    state.record_file(con, rel, "survey", str(wave), digest, "ignored", msg)
+                outcomes.append(FileOutcome(rel, "survey", str(wave), "ignored", msg))
+        rel = home.relative(chosen)
+        digest = state.file_hash(con, home, chosen)
+        if digest == state.active_hash(con, "survey", str(wave)):
+            outcomes.append(FileOutcome(rel, "survey", str(wave), "unchanged"))
+            continue
+        previous = state.file_status(con, rel, digest)
+        if previous in skip_statuses():
+            outcomes.append(FileOutcome(
+                rel, "survey", str(wave), "skipped",
+                f"{chosen.name} was {previous} before with this exact content; change the file to deliver it again."))
+            continue
+        candidates.append(SurveyCandidate(wave, chosen, digest))
+    return candidates, outcomes
+
+
+def _quarantine(home: Home, source: Path, content_hash: str, wave: int | None,
+                errors: list[Finding]) -> Path:
+    """Move a rejected file to quarantine/ with its machine-readable report next to it."""
+    home.quarantine.mkdir(parents=True, exist_ok=True)
+    target = home.quarantine / source.name
+    if target.exists() and state.sha256_file(target) != content_hash:
+        target = home.quarantine / f"{source.stem}.{content_hash[:8]}{source.suffix}"
+    report = target.with_name(target.name + ".errors.json")
+    payload = {
+        "file": source.name,
+        "wave": wave,
+        "errors": [e.as_dict() for e in errors],
+        "content_hash": content_hash,
+        "quarantined_as": home.relative(target),
+    }
+    tmp = report.with_name(report.name + ".tmp")
+    tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(report)
+    shutil.move(str(source), str(target))
+    return report
+
+
+def rejection_message(name: str, errors: list[Finding], report: str) -> str:
+    rules = sorted({e.rule for e in errors})
+    details = "; ".join(e.message for e in errors[:8])
+    more = f"; and {len(errors) - 8} more" if len(errors) > 8 else ""
+    return (f"{name} was rejected ({len(rules)} rule{'s' if len(rules) != 1 else ''} failed: "
+            f"{', '.join(rules)}): {details}{more}. The file was moved to quarantine; "
+            f"the full report is {report}. Nothing of it was loaded.")
+
+
+def _load(con, home: Home, cand: SurveyCandidate, result: ValidationResult, run_id: str) -> int:
+    from orchestration.privacy import mask_text
+
+    typed = result.typed
+    rel = home.relative(cand.path)
+    typed["OPEN_MASKED"] = typed["OPEN"].map(lambda t: None if t is None or pd.isna(t) else mask_text(t))
+    typed["_delivery_key"] = str(cand.wave)
+    typed["_content_hash"] = cand.content_hash
+    typed["_source_file"] = rel
+    typed["_loaded_at"] = pd.Timestamp(state.now())
+    key = str(cand.wave)
+    con.execute("begin")
+    try:
+        if not state.has_rows(con, "survey", key, cand.content_hash):
+            con.register("_survey_delivery", typed)
+            con.execute("insert into raw.survey_responses by name select * from _survey_delivery")
+            con.unregister("_survey_delivery")
+        state.stage_delivery(con, "survey", key, key, rel, cand.content_hash, run_id)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return len(typed)
+
+
+def ingest_survey(con, home: Home, run_id: str, max_bad_rows: int = 0,
+                  logger: logging.Logger | None = None) -> list[FileOutcome]:
+    """Validate and stage every new survey delivery; quarantine the bad ones."""
+    logger = logger or log
+    candidates, outcomes = plan_survey(con, home)
+    for cand in candidates:
+        rel = home.relative(cand.path)
+        try:
+            frame = readers.read_delivery(cand.path)
+            result = validate(frame, cand.wave, max_bad_rows=max_bad_rows)
+        except readers.UnreadableFile as exc:
+            result = ValidationResult(cand.wave, [Finding(exc.rule, exc.message, 1)], [], None)
+        warnings = [w.message for w in result.warnings]
+        if not result.ok:
+            report = home.relative(_quarantine(home, cand.path, cand.content_hash, cand.wave, result.errors))
+            msg = rejection_message(cand.path.name, result.errors, report)
+            state.record_file(con, rel, "survey", str(cand.wave), cand.content_hash, "rejected", msg)
+            logger.error(msg)
+            outcomes.append(FileOutcome(rel, "survey", str(cand.wave), "rejected", msg, 0, warnings, report))
+            continue
+        rows = _load(con, home, cand, result, run_id)
+        for w in warnings:
+            logger.warning(f"{cand.path.name}: {w}")
+        outcomes.append(FileOutcome(rel, "survey", str(cand.wave), "staged",
+                                    f"{cand.path.name}: {rows} respondents staged for wave {cand.wave}.",
+                                    rows, warnings))
+        logger.info(f"{cand.path.name}: {rows} respondents staged for wave {cand.wave}")
+    return outcomes

@@ -1,0 +1,169 @@
+"""How each survey mart is read off the questionnaire, written out as dbt seeds.
+
+The marts are computed by one generic SQL aggregation (int_survey__shares) driven by a
+long mapping table: for every mart row type it names the variable, the codes that count
+as the category, the variable that defines the base, and optionally a condition on a
+second variable (cross-tabs such as trust by usage, persona profiles). Keeping that
+mapping as data means the SQL is written once and the design is reviewable in one place.
+
+Regenerate the seeds after a codebook change with ``python -m orchestration.survey.mart_design``;
+a test fails when the committed seeds are out of date.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from orchestration.paths import SEEDS_DIR
+from orchestration.survey import codebook as cb
+
+CONTACT_TYPES = {"Q1_1": "advies", "Q1_2": "bestelling_betaling", "Q1_3": "bezorging_retour",
+                 "Q1_4": "gebruik_onderhoud", "Q1_5": "praktisch", "Q2_R1": "algemeen"}
+FRUSTRATIONS = ["lange_wachttijden", "keuzemenus", "slechte_chatbot", "doorverbonden", "verhaal_herhalen",
+                "openingstijden", "email_antwoord", "onvriendelijke_medewerker", "niet_doorschakelen"]
+DISADVANTAGES = ["niet_doorschakelen", "niet_begrepen", "herhalende_antwoorden", "onjuiste_informatie",
+                 "onpersoonlijk", "alleen_standaardvragen", "mens_of_computer", "geen_nadelen"]
+VALUES = ["goed_begrepen_worden", "snelheid", "direct_antwoord", "juiste_medewerker", "persoonlijk_contact"]
+USE_CASES = ["zelfstandig_afhandelen", "samenvatting_gesprek", "identificatie", "doorverwijzen"]
+ASSISTANTS = {"chatbot": "Q10", "spraakassistent": "Q11"}
+OUTCOME_MEASURES = {"GEBRUIK": "contact_gehad", "AFGEHANDELD": "afgehandeld", "CORRECT": "correct",
+                    "VERVOLG": "vervolgcontact", "MENS": "dacht_mens"}
+PROFILE_DIMENSIONS = {"GESLACHT": "geslacht", "LEEFTIJD_BAND": "leeftijd", "REGIO": "regio",
+                      "OPLEIDING": "opleiding", "Q2_R1": "voorkeurskanaal", "Q6": "open_voor_automatisering"}
+SECTOR_KPIS = [  # (kpi, base group, variable suffix, codes)
+    ("positive_attitude", "houding", "HOUDING", tuple(range(6, 11))),
+    ("chatbot_contact", "chatbot", "CHATBOT", (1,)),
+    ("voice_contact", "spraak", "SPRAAK", (1,)),
+    ("any_automated_contact", "chatbot_of_spraak", "CHATBOT", (1,)),
+    ("any_automated_contact", "chatbot_of_spraak", "SPRAAK", (1,)),
+    ("experience_more_positive", "ervaring", "ERVARING", (1,)),
+    ("experience_unchanged", "ervaring", "ERVARING", (2,)),
+    ("experience_more_negative", "ervaring", "ERVARING", (3,)),
+]
+
+ITEM_COLUMNS = ["mart", "g1", "g2", "category", "variable", "code", "base_variable",
+                "by_variable", "by_code", "sort_order"]
+
+
+def _labels(list_name: str) -> dict[int, str]:
+    return {code: row["code_snake"] for (lst, code), row in cb.code_labels().items() if lst == list_name}
+
+
+def _codes(var: cb.Variable) -> dict[int, str]:
+    return _labels(var.list_name)
+
+
+def mart_items() -> list[dict]:
+    """Rows of seeds/survey_mart_items.csv."""
+    v = cb.variables_by_name()
+    rows: list[dict] = []
+
+    def add(mart, g1, g2, category, variable, codes, base=None, by=None, by_code=None):
+        for code in codes:
+            rows.append({"mart": mart, "g1": g1, "g2": g2, "category": category, "variable": variable,
+                         "code": code, "base_variable": base or variable, "by_variable": by or "",
+                         "by_code": "" if by_code is None else by_code, "sort_order": len(rows) + 1})
+
+    channels = _labels("channel")
+    for var, ct in CONTACT_TYPES.items():
+        for code, ch in _codes(v[var]).items():
+            add("mart_channel_preferences", ct, "", ch, var, [code])
+    for k in (1, 2, 3):
+        for code, ch in _labels("channel_no_dk").items():
+            add("mart_channel_top3", "", "", ch, f"Q2_R{k}", [code], base="Q2_R1")
+    for i, name in enumerate(FRUSTRATIONS, start=1):
+        add("mart_frustrations", name, "", name, f"Q3_{i}", [1])
+    for code, persona in _codes(v["Q5"]).items():
+        add("mart_personas", "", "", persona, "Q5", [code])
+    for s, sector in sorted(_sector_codes().items()):
+        for code, ch in channels.items():
+            add("mart_sector_channels", sector, "", ch, f"S{s}_KANAAL", [code])
+        for kpi, group, suffix, codes in SECTOR_KPIS:
+            add("mart_sector_kpis", sector, group, kpi, f"S{s}_{suffix}", codes)
+    for code, answer in _codes(v["Q6"]).items():
+        add("mart_attitudes", "open_to_automation", "", answer, "Q6", [code])
+    add("mart_attitudes", "grade", "", "onvoldoende", "Q9", range(1, 6))
+    add("mart_attitudes", "grade", "", "voldoende_goed", "Q9", range(6, 11))
+    for i, use_case in enumerate(USE_CASES, start=1):
+        for code, stance in _codes(v[f"Q8_{i}"]).items():
+            add("mart_ai_use_cases", use_case, "", stance, f"Q8_{i}", [code])
+    for i, name in enumerate(DISADVANTAGES, start=1):
+        add("mart_disadvantages", name, "", name, f"Q7_{i}", [1])
+    for i, name in enumerate(VALUES, start=1):
+        add("mart_values", name, "", name, f"Q4_{i}", [4, 5])
+    for assistant, prefix in ASSISTANTS.items():
+        for suffix, measure in OUTCOME_MEASURES.items():
+            name = f"{prefix}_{suffix}"
+            if name in v:
+                for code, answer in _codes(v[name]).items():
+                    add("mart_assistant_outcomes", assistant, measure, answer, name, [code])
+    frequencies = _labels("frequency")
+    for k, assistant in enumerate(ASSISTANTS, start=1):
+        for f_code, frequency in frequencies.items():
+            for level in range(1, 6):
+                add("mart_trust_by_usage", assistant, frequency, str(level), f"Q12_{k}", [level],
+                    by=f"Q13_{k}", by_code=f_code)
+    for p_code, persona in _codes(v["Q5"]).items():
+        for variable, dimension in PROFILE_DIMENSIONS.items():
+            codes = _labels(variable if variable in ("GESLACHT", "LEEFTIJD_BAND", "REGIO", "OPLEIDING", "Q6")
+                            else "channel_no_dk")
+            for code, category in codes.items():
+                add("mart_persona_profiles", persona, dimension, category, variable, [code],
+                    by="Q5", by_code=p_code)
+    return rows
+
+
+def _sector_codes() -> dict[int, str]:
+    with open(SEEDS_DIR / "sectors.csv", newline="", encoding="utf-8") as fh:
+        return {int(r["sector_code"]): r["sector"] for r in csv.DictReader(fh)}
+
+
+VARIABLE_COLUMNS = ["variable", "template", "block", "type", "list_name", "sector_code", "first_wave",
+                    "asked_of", "question_nl", "in_answers"]
+
+
+def survey_variables() -> list[dict]:
+    """Rows of seeds/survey_variables.csv: every concrete variable, sector templates expanded."""
+    rows = []
+    for var in cb.all_variables():
+        template = var.name if var.sector is None else var.name.replace(f"S{var.sector}_", "S{s}_", 1)
+        in_answers = var.is_coded and var.name not in ("LEEFTIJD",) and var.type != "weight"
+        rows.append({"variable": var.name, "template": template, "block": var.block, "type": var.type,
+                     "list_name": var.list_name if var.is_coded else "",
+                     "sector_code": var.sector or "", "first_wave": var.first_wave, "asked_of": var.asked_of,
+                     "question_nl": var.question_nl.replace("{s}", str(var.sector or "")),
+                     "in_answers": str(in_answers).lower()})
+    rows.append({"variable": "LEEFTIJD_BAND", "template": "LEEFTIJD_BAND", "block": "background",
+                 "type": "derived", "list_name": "LEEFTIJD_BAND", "sector_code": "", "first_wave": 2023,
+                 "asked_of": "all", "question_nl": "Leeftijdsgroep (afgeleid van LEEFTIJD)", "in_answers": "true"})
+    return rows
+
+
+def render(rows: list[dict], columns: list[str]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+SEEDS = {
+    "survey_mart_items.csv": (mart_items, ITEM_COLUMNS),
+    "survey_variables.csv": (survey_variables, VARIABLE_COLUMNS),
+}
+
+
+def write_seeds(folder: Path = SEEDS_DIR) -> list[Path]:
+    written = []
+    for name, (build, columns) in SEEDS.items():
+        path = folder / name
+        path.write_text(render(build(), columns), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for p in write_seeds():
+        print(f"wrote {p}")

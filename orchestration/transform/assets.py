@@ -1,0 +1,50 @@
+"""dbt models as Dagster assets; dbt tests surface as asset checks."""
+
+
+from typing import Any, Mapping
+
+import dagster as dg
+from dagster import AssetExecutionContext
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+
+from orchestration.resources import WarehouseResource
+from orchestration.transform.project import dbt_project
+
+# dbt sources → the Python assets that write them
+SOURCE_ASSETS = {
+    ("survey_raw", "survey_responses"): dg.AssetKey(["raw", "survey_responses"]),
+    ("survey_weights", "survey_weights"): dg.AssetKey(["weights", "survey_weights"]),
+    ("warehouse_ops", "survey_weighting"): dg.AssetKey(["ops", "survey_weighting"]),
+    ("warehouse_ops", "population_targets"): dg.AssetKey(["ops", "population_targets"]),
+    ("warehouse_ops", "active_deliveries"): dg.AssetKey(["ops", "active_deliveries"]),
+}
+
+
+class WarehouseTranslator(DagsterDbtTranslator):
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            key = (dbt_resource_props["source_name"], dbt_resource_props["name"])
+            if key in SOURCE_ASSETS:
+                return SOURCE_ASSETS[key]
+            return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+        schema = dbt_resource_props.get("config", {}).get("schema") or "main"
+        return dg.AssetKey([schema, dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        path = dbt_resource_props.get("original_file_path", "")
+        if "social" in path:
+            return "social"
+        if dbt_resource_props["resource_type"] == "seed":
+            return "seeds"
+        return "survey" if "survey" in path else "warehouse"
+
+
+translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator,
+            project=dbt_project, name="warehouse_dbt_models")
+def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    home = warehouse.home  # exports VOICE_MONITOR_WORK_DB for profiles.yml
+    target = home.state / "dbt_target"
+    yield from dbt.cli(["build"], context=context, target_path=target).stream()
