@@ -194,6 +194,19 @@ def test_calibration_meets_the_aim(waves):
     assert set(worst) == {"rounded", "approx"}
 
 
+def test_report_helper_agrees_with_the_files(waves):
+    """The generator's own report (used for docs/sample_data.md) matches the read-back figures."""
+    from orchestration.survey.sample import calibration_report
+
+    rows, diagnostics = calibration_report()
+    by_key = {(r["figure"], str(r["wave"]), r["where"]): r["sample"] for r in rows}
+    assert len(rows) == len(survey_rows())
+    for row in survey_rows():
+        assert by_key[(row["figure"], row["wave"], row["where"])] == pytest.approx(figure_value(row, waves), abs=1e-9)
+    for wave in WAVES:
+        assert diagnostics[wave]["efficiency"] == pytest.approx(waves[wave][2].diagnostics()["efficiency"])
+
+
 def test_sample_size_and_voice_above_chatbot_in_zorg(waves):
     row = next(r for r in published_rows() if r["figure"] == "sample_size")
     assert len(waves[2026][0]) == int(row["value"]) == 1016
@@ -240,6 +253,11 @@ def test_rerun_leaves_unchanged_files_untouched(tmp_path):
     assert sorted(p.name for p in target.iterdir()) == sorted(p.name for p in paths)
 
 
+def test_waves_before_the_first_edition_are_refused():
+    with pytest.raises(ValueError):
+        generate_wave(2022, 10)
+
+
 def test_generate_wave_is_deterministic():
     a = generate_wave(2026, 300, seed=7)
     b = generate_wave(2026, 300, seed=7)
@@ -280,6 +298,8 @@ def test_file_formats(landing):
     assert str(schema.field("q1_1").type) == "double" and str(schema.field("geslacht").type) == "double"
     meta = pf.metadata.metadata or {}
     assert b"pandas" not in meta
+    q2_r2 = pf.read(columns=["q2_r2"]).column("q2_r2")
+    assert q2_r2.null_count == 0 and np.isnan(q2_r2.to_numpy()).sum() > 50   # empty = NaN
     # SAV: variable labels, value labels, 99 declared user-missing where the code list has it.
     _, meta_sav = pyreadstat.read_sav(str(paths[3]), metadataonly=True, user_missing=True)
     assert meta_sav.column_names_to_labels["Q6"].startswith("Staat u open")

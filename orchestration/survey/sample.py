@@ -420,6 +420,8 @@ def generate_wave(wave: int, n: int, seed: int = DEFAULT_SEED) -> pd.DataFrame:
     """
     if n < 1:
         raise ValueError(f"wave {wave}: n must be at least 1 (got {n}).")
+    if wave < _PROFILE_WAVES[0]:
+        raise ValueError(f"wave {wave}: the questionnaire starts with the 2023 edition.")
     pw = _profile_wave(wave)
     back = 2026 - pw                                   # years before the 2026 edition
     rng = np.random.default_rng([seed, wave])
@@ -665,10 +667,16 @@ _OPEN_COMPLAINT = (
     "Bij de gemeente kwam ik via de chat weer uit bij het telefoonnummer.",
     "De spraakassistent verbond me door naar de verkeerde afdeling.",
 )
+# Closing remarks come in two registers; slot j of a constructive answer uses the first
+# list, of a critical or short answer the second (so nobody writes "niks" and then
+# "dan zou ik het zeker vaker gebruiken").
 _OPEN_CLOSER = (
     "Dan zou ik het zeker vaker gebruiken.", "Dan scheelt het mij ook tijd.",
-    "Anders bel ik toch liever.", "Tot die tijd blijf ik bellen.", "Dat zou al veel schelen.",
-    "Verder prima hoor.", "Dan heb ik er geen bezwaar tegen.", "Het kan echt beter.",
+    "Dat zou al veel schelen.", "Dan heb ik er geen bezwaar tegen.", "Dan probeer ik het graag.",
+)
+_OPEN_CLOSER_CRITICAL = (
+    "Anders bel ik toch liever.", "Tot die tijd blijf ik bellen.", "Het kan echt beter.",
+    "Jammer, want het idee is goed.", "Dus voorlopig liever niet.",
 )
 _FIRST_NAMES = ("Jan", "Henk", "Sanne", "Fatima", "Mohammed", "Anouk", "Pieter", "Eva", "Daan",
                 "Emma", "Kees", "Ingrid", "Ahmed", "Priya", "Sven", "Joyce", "Wim", "Marloes",
@@ -716,12 +724,16 @@ def _open_combinations() -> tuple[np.ndarray, np.ndarray, int, int, int]:
     gather, which keeps a million-respondent wave fast.
     """
     mains = _OPEN_SHORT + _OPEN_CRITICAL + _OPEN_CONSTRUCTIVE
+    n_plain = len(_OPEN_SHORT) + len(_OPEN_CRITICAL)
     complaints = ("",) + _OPEN_COMPLAINT
-    closers = ("",) + _OPEN_CLOSER
-    texts = [" ".join(p for p in (m, c, e) if p) for m in mains for c in complaints for e in closers]
+    slots = 1 + len(_OPEN_CLOSER)
+    texts = []
+    for i, m in enumerate(mains):
+        closers = ("",) + (_OPEN_CLOSER if i >= n_plain else _OPEN_CLOSER_CRITICAL)
+        texts.extend(" ".join(p for p in (m, c, e) if p) for c in complaints for e in closers)
     formal = np.asarray(texts, dtype=object)
     informal = np.asarray([t.lower().rstrip(".") for t in texts], dtype=object)
-    return formal, informal, len(mains), len(complaints), len(closers)
+    return formal, informal, len(mains), len(complaints), slots
 
 
 def _open_answers(rng: np.random.Generator, n: int, age: np.ndarray, persona: np.ndarray) -> np.ndarray:
@@ -751,13 +763,12 @@ def _open_answers(rng: np.random.Generator, n: int, age: np.ndarray, persona: np
     idx = np.flatnonzero(with_pii)
     k = idx.size
     if k:
-        first = _pick(rng, _FIRST_NAMES, k)
-        last = _pick(rng, _LAST_NAMES, k)
-        full = first + " " + last
-        slug = np.asarray([x.lower().replace(" ", "") for x in _LAST_NAMES], dtype=object)
-        slug = slug[rng.integers(0, len(_LAST_NAMES), k)]
-        lower_first = np.asarray([x.lower() for x in _FIRST_NAMES], dtype=object)[
-            rng.integers(0, len(_FIRST_NAMES), k)]
+        fi = rng.integers(0, len(_FIRST_NAMES), k)
+        li = rng.integers(0, len(_LAST_NAMES), k)
+        first = np.asarray(_FIRST_NAMES, dtype=object)[fi]
+        full = first + " " + np.asarray(_LAST_NAMES, dtype=object)[li]
+        lower_first = np.asarray([x.lower() for x in _FIRST_NAMES], dtype=object)[fi]
+        slug = np.asarray([x.lower().replace(" ", "") for x in _LAST_NAMES], dtype=object)[li]
         digits = rng.integers(1, 99, k).astype(str).astype(object)
         local = np.where(rng.random(k) < 0.6, lower_first + "." + slug, lower_first + digits)
         email = local + "@" + _pick(rng, _EMAIL_DOMAINS, k)
@@ -769,7 +780,7 @@ def _open_answers(rng: np.random.Generator, n: int, age: np.ndarray, persona: np
             " Mijn nummer is " + phone,
             " Groet, " + full,
             " Met vriendelijke groet, " + full + " (" + email + ")",
-            " Mijn buurvrouw " + first + " heeft precies hetzelfde meegemaakt.",
+            " Ook " + first + " uit mijn straat heeft precies hetzelfde meegemaakt.",
             " " + first + " van de klantenservice hielp me uiteindelijk wel goed.",
         ])
         text[idx] = text[idx] + pii
@@ -811,7 +822,7 @@ def _write_csv(df: pd.DataFrame, path: Path, sep: str, bom: bool) -> None:
 
 
 def _write_parquet(df: pd.DataFrame, path: Path, seed: int, wave: int) -> None:
-    """Lower-case names, float64 codes (empty = null), shuffled columns, no metadata."""
+    """Lower-case names, float64 codes (empty = NaN), shuffled columns, no metadata."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -826,8 +837,9 @@ def _write_parquet(df: pd.DataFrame, path: Path, seed: int, wave: int) -> None:
             values = col.astype(object).where(col.notna(), None).tolist()
             arr = pa.array(values, type=pa.string())
         else:
-            values = col.to_numpy(dtype=np.float64)
-            arr = pa.array(values, type=pa.float64(), mask=np.isnan(values))
+            # Empty cells are NaN values (not Parquet nulls), as float64 exports from many
+            # tools deliver them; readers must treat both as empty.
+            arr = pa.array(col.to_numpy(dtype=np.float64), type=pa.float64(), from_pandas=False)
         arrays.append(arr)
         names.append(name.lower())
     table = pa.Table.from_arrays(arrays, names=names)          # no pandas/schema metadata
@@ -984,3 +996,121 @@ def write_survey_sample(target_dir: Path, n_per_wave: dict[int, int] | None = No
                 sibling.unlink()
         paths.append(final)
     return paths
+
+
+# --------------------------------------------------------------------------------------
+# Report: published figures against the weighted sample (docs/sample_data.md)
+# --------------------------------------------------------------------------------------
+
+_CHANNEL_SNAKE = {"telefoon": 1, "email": 2, "live_chat": 3, "face_to_face": 4, "whatsapp": 5,
+                  "social_media": 6, "chatbot": 7, "sms": 8, "weet_niet": 99}
+_CONTACT_TYPE_VAR = {"advies": "Q1_1", "bestelling_betaling": "Q1_2", "bezorging_retour": "Q1_3",
+                     "gebruik_onderhoud": "Q1_4", "praktisch": "Q1_5"}
+_GROUPS = {"primary": (1, 2), "secondary": (3, 4, 5), "tertiary": (6, 7, 8)}
+_SECTOR_SNAKE = {"banken_verzekeraars": 1, "bezorgdiensten": 2, "nutsbedrijven": 3,
+                 "online_retailers": 4, "overheid": 5, "telecom": 6, "zorg": 7}
+_PERSONA_SNAKE = {"jurre": 1, "juna": 2, "janny": 3, "janus": 4}
+
+
+def _figure(df: pd.DataFrame, w: np.ndarray, figure: str, where: dict[str, str]) -> float | None:
+    """One published figure on a weighted wave (definitions of spec §4/§5)."""
+    def pct(hit, base):
+        base = np.asarray(base, dtype=bool)
+        hit = np.asarray(hit, dtype=bool) & base
+        return 100.0 * w[hit].sum() / w[base].sum()
+
+    col = df.get
+    if figure == "channel_by_contact_type":
+        v = df[_CONTACT_TYPE_VAR[where["contact_type"]]]
+        return pct(v == _CHANNEL_SNAKE[where["channel"]], v.notna())
+    if figure == "persona_share":
+        return pct(df["Q5"] == _PERSONA_SNAKE[where["persona"]], df["Q5"].notna())
+    if figure == "frustration_share":
+        return pct(df["Q3_1"] == 1, df["Q3_1"].notna())
+    if figure == "open_to_automation":
+        return pct(df["Q6"] == 1, df["Q6"].notna())
+    if figure == "importance_understood":
+        return pct(df["Q4_1"].isin([4, 5]), df["Q4_1"].notna())
+    if figure == "disadvantage_no_handover":
+        return pct(df["Q7_1"] == 1, df["Q7_1"].notna())
+    if figure == "chatbot_correct":
+        return pct(df["Q10_CORRECT"] == 1, (df["Q10_GEBRUIK"] == 1) & df["Q10_CORRECT"].notna())
+    if figure == "channel_group_share":
+        return pct(df["Q2_R1"].isin(_GROUPS[where["channel_group"]]), df["Q2_R1"].notna())
+    if figure in ("sector_positive_attitude", "sector_any_automated_contact", "sector_kpi"):
+        s = _SECTOR_SNAKE[where["sector"]]
+        chat, voice = col(f"S{s}_CHATBOT"), col(f"S{s}_SPRAAK")
+        if where["kpi"] == "positive_attitude":
+            return pct(df[f"S{s}_HOUDING"] >= 6, df[f"S{s}_HOUDING"].notna())
+        if where["kpi"] == "any_automated_contact":
+            return pct((chat == 1) | (voice == 1), chat.notna() | voice.notna())
+        if where["kpi"] == "chatbot_contact":
+            return pct(chat == 1, chat.notna())
+        if where["kpi"] == "voice_contact":
+            return pct(voice == 1, voice.notna())
+    return None
+
+
+def calibration_report(seed: int = DEFAULT_SEED, sizes: dict[int, int] | None = None):
+    """(rows, diagnostics): every published survey figure against the weighted sample.
+
+    Rows are dicts (figure, wave, where, precision, published, target, sample, diff_pp);
+    ``target`` is the published value, with the persona tables scaled to sum to 100.
+    """
+    sizes = dict(DEFAULT_SIZES if sizes is None else sizes)
+    targets = load_targets()
+    frames, weights, diagnostics = {}, {}, {}
+    for wave, n in sorted(sizes.items()):
+        df = generate_wave(wave, n, seed)
+        codes = {"GESLACHT": df["GESLACHT"].to_numpy(), "LEEFTIJD_BAND": age_band(df["LEEFTIJD"].to_numpy()),
+                 "REGIO": df["REGIO"].to_numpy(), "OPLEIDING": df["OPLEIDING"].to_numpy()}
+        result = rake(wave, codes, targets.for_wave(wave))
+        frames[wave], weights[wave], diagnostics[wave] = df, result.weights, result.diagnostics()
+    with open(SEEDS_DIR / "published_2026.csv", newline="", encoding="utf-8") as fh:
+        published = list(csv.DictReader(fh))
+    persona_totals: dict[str, float] = {}
+    for r in published:
+        if r["figure"] == "persona_share":
+            persona_totals[r["wave"]] = persona_totals.get(r["wave"], 0.0) + float(r["value"])
+    rows = []
+    for r in published:
+        wave = int(r["wave"])
+        if r["precision"] == "count" or wave not in frames:
+            continue
+        where = dict(part.split("=", 1) for part in r["where"].split(";") if "=" in part)
+        value = _figure(frames[wave], weights[wave], r["figure"], where)
+        if value is None:
+            continue
+        target = float(r["value"])
+        if r["figure"] == "persona_share":
+            target = target * 100.0 / persona_totals[r["wave"]]
+        rows.append({"figure": r["figure"], "wave": wave, "where": r["where"], "precision": r["precision"],
+                     "published": float(r["value"]), "target": target, "sample": value,
+                     "diff_pp": value - target})
+    return rows, diagnostics
+
+
+def _markdown_report(seed: int = DEFAULT_SEED) -> str:
+    rows, diagnostics = calibration_report(seed)
+    lines = ["| wave | n | min w | max w | deff | n_eff | efficiency |", "|---|---|---|---|---|---|---|"]
+    for wave, d in diagnostics.items():
+        lines.append(f"| {wave} | {d['n']} | {d['min_w']:.3f} | {d['max_w']:.3f} | {d['deff']:.3f} "
+                     f"| {d['n_eff']:.1f} | {d['efficiency']:.3f} |")
+    lines += ["", "| figure | wave | where | precision | published | sample (weighted) | diff pp |",
+              "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        published = f"{r['published']:g}" + (f" (→ {r['target']:.2f})" if r["target"] != r["published"] else "")
+        lines.append(f"| {r['figure']} | {r['wave']} | {r['where']} | {r['precision']} | {published} "
+                     f"| {r['sample']:.2f} | {r['diff_pp']:+.2f} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":   # python -m orchestration.survey.sample [target_dir] [--report]
+    import sys
+
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    if "--report" in sys.argv:
+        print(_markdown_report())
+    else:
+        for written in write_survey_sample(Path(args[0]) if args else Path("data/landing/survey")):
+            print(written)
