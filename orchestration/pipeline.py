@@ -123,8 +123,7 @@ class RunSummary:
 def _collect_outcomes(result) -> list[dict]:
     files: list[dict] = []
     for event in result.get_asset_materialization_events():
-        mat = event.asset_materialization
-        meta = mat.metadata.get("outcomes")
+        meta = event.step_materialization_data.materialization.metadata.get("outcomes")
         if meta is not None:
             files.extend(meta.value)
     return files
@@ -195,8 +194,10 @@ def run_once(home: Home | None = None, retry_failed: bool = False,
 
         instance = DagsterInstance.get()
         job = defs.resolve_job_def("warehouse_job")
-        result = job.execute_in_process(instance=instance, raise_on_error=False,
-                                        tags={"voice_monitor/trigger": "cli"})
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=False, tags={"voice_monitor/trigger": "cli"},
+            run_config={"loggers": {"console": {"config": {"log_level": os.environ.get(
+                "VOICE_MONITOR_LOG_LEVEL", "WARNING")}}}})
         summary = RunSummary(home, "success", run_id=result.run_id, files=_collect_outcomes(result),
                              steps=_step_timings(instance, result.run_id))
         if not result.success:
@@ -211,9 +212,13 @@ def run_once(home: Home | None = None, retry_failed: bool = False,
                 summary.reason += ("\nNot published; these deliveries were set aside as failed: "
                                    + ", ".join(d.path for d in rolled_back))
         else:
+            for f in summary.files:
+                if f["status"] == "staged":
+                    f["status"] = "loaded"
             for event in result.get_asset_materialization_events():
                 if event.asset_key is not None and event.asset_key.path == ["warehouse", "voice_monitor"]:
-                    summary.published = bool(event.asset_materialization.metadata.get("published").value)
+                    meta = event.step_materialization_data.materialization.metadata
+                    summary.published = bool(meta["published"].value)
             if any(f["status"] == "rejected" for f in summary.files):
                 summary.status = "rejected"
                 summary.reason = "\n".join(f["message"] for f in summary.files if f["status"] == "rejected")
@@ -285,7 +290,7 @@ def format_summary(summary: RunSummary) -> str:
             counts[f["status"]] = counts.get(f["status"], 0) + 1
         out.append("Files: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))
         for f in summary.files:
-            if f["status"] in ("staged",):
+            if f["status"] in ("staged", "loaded"):
                 out.append(f"  loaded    {f['path']}: {f['rows']:,} rows")
             elif f["status"] in ("ignored", "skipped"):
                 out.append(f"  {f['status']:<9} {f['path']}: {f['message']}")
