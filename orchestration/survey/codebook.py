@@ -105,10 +105,16 @@ def sector_first_waves(seeds_dir: Path = SEEDS_DIR) -> dict[int, int]:
         return {int(r["sector_code"]): int(r["first_wave"]) for r in csv.DictReader(fh)}
 
 
+def _sector_labels(seeds_dir: Path) -> dict[int, str]:
+    with open(seeds_dir / "sectors.csv", newline="", encoding="utf-8") as fh:
+        return {int(r["sector_code"]): r["label_nl"] for r in csv.DictReader(fh)}
+
+
 @lru_cache(maxsize=1)
 def all_variables(seeds_dir: Path = SEEDS_DIR) -> tuple[Variable, ...]:
     """Every concrete variable of the codebook, sector templates expanded (s = 1..7)."""
     sectors = sector_first_waves(seeds_dir)
+    sector_labels = _sector_labels(seeds_dir)
     out: list[Variable] = []
     with open(seeds_dir / "codebook.csv", newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
@@ -132,7 +138,8 @@ def all_variables(seeds_dir: Path = SEEDS_DIR) -> tuple[Variable, ...]:
         for name, sector, first_wave, asked_of in names:
             out.append(Variable(
                 name=name.upper(), block=row["block"], type=row["type"],
-                question_nl=row["question_nl"], codes_spec=codes_spec, asked_of=asked_of,
+                question_nl=row["question_nl"].replace("{s}", sector_labels.get(sector, "")),
+                codes_spec=codes_spec, asked_of=asked_of,
                 first_wave=first_wave, sector=sector, allowed=allowed, labels=labels,
                 routing=_parse_routing(asked_of),
             ))

@@ -133,7 +133,7 @@ def survey_variables() -> list[dict]:
         rows.append({"variable": var.name, "template": template, "block": var.block, "type": var.type,
                      "list_name": var.list_name if var.is_coded else "",
                      "sector_code": var.sector or "", "first_wave": var.first_wave, "asked_of": var.asked_of,
-                     "question_nl": var.question_nl.replace("{s}", str(var.sector or "")),
+                     "question_nl": var.question_nl,
                      "in_answers": str(in_answers).lower()})
     rows.append({"variable": "LEEFTIJD_BAND", "template": "LEEFTIJD_BAND", "block": "background",
                  "type": "derived", "list_name": "LEEFTIJD_BAND", "sector_code": "", "first_wave": 2023,

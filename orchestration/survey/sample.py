@@ -822,7 +822,7 @@ def _write_csv(df: pd.DataFrame, path: Path, sep: str, bom: bool) -> None:
 
 
 def _write_parquet(df: pd.DataFrame, path: Path, seed: int, wave: int) -> None:
-    """Lower-case names, float64 codes (empty = NaN), shuffled columns, no metadata."""
+    """Lower-case names, float64 codes (empty = Parquet null), shuffled columns, no metadata."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -837,9 +837,9 @@ def _write_parquet(df: pd.DataFrame, path: Path, seed: int, wave: int) -> None:
             values = col.astype(object).where(col.notna(), None).tolist()
             arr = pa.array(values, type=pa.string())
         else:
-            # Empty cells are NaN values (not Parquet nulls), as float64 exports from many
-            # tools deliver them; readers must treat both as empty.
-            arr = pa.array(col.to_numpy(dtype=np.float64), type=pa.float64(), from_pandas=False)
+            # Empty cells are Parquet nulls: a reader that does not know pandas' NaN
+            # convention (DuckDB, Spark) must also see "not asked" as NULL.
+            arr = pa.array(col.to_numpy(dtype=np.float64), type=pa.float64(), from_pandas=True)
         arrays.append(arr)
         names.append(name.lower())
     table = pa.Table.from_arrays(arrays, names=names)          # no pandas/schema metadata
