@@ -25,6 +25,10 @@ FINGERPRINT_KEY = "published_fingerprint"
 AUDIT_FROM_OPS = {
     "ingested_files": 'select path, kind, "partition", content_hash, status, loaded_at, message '
                       "from ops.ingested_files order by loaded_at, path",
+    # the latest result of every expectation (GX guards), for BI
+    "quality_results": "select suite, expectation, target, success, severity, observed_value, details, run_time "
+                       "from ops.quality_results qualify row_number() over "
+                       "(partition by suite, expectation, target order by run_time desc) = 1",
 }
 
 

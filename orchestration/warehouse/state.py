@@ -74,6 +74,10 @@ create table if not exists weights.survey_weights (
     wave integer not null, respid varchar not null, weight double not null,
     primary key (wave, respid)
 );
+create table if not exists ops.quality_results (
+    run_id varchar, suite varchar, expectation varchar, target varchar, success boolean,
+    severity varchar, observed_value varchar, details varchar, run_time timestamptz
+);
 create table if not exists ops.population_targets (
     wave integer, variable varchar, code integer, share double, raking_share double
 );
