@@ -1,23 +1,25 @@
 """Dagster definitions: only merges what the domains define."""
 
-from __future__ import annotations
-
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from orchestration.jobs import warehouse_job
+from orchestration.jobs import build_and_publish, ingest_social_month, ingest_survey_wave
 from orchestration.publish.assets import published_warehouse
 from orchestration.resources import WarehouseResource
 from orchestration.social.assets import social_posts
+from orchestration.social.sensors import social_landing_sensor
 from orchestration.survey.assets import survey_responses, survey_weights
+from orchestration.survey.sensors import survey_landing_sensor
 from orchestration.transform.assets import warehouse_dbt_models
 from orchestration.transform.project import DBT_EXECUTABLE, dbt_project
 from orchestration.warehouse.assets import active_deliveries
+from orchestration.warehouse.sensors import build_after_ingestion_sensor
 
 defs = dg.Definitions(
     assets=[survey_responses, social_posts, active_deliveries, survey_weights,
             warehouse_dbt_models, published_warehouse],
-    jobs=[warehouse_job],
+    jobs=[ingest_survey_wave, ingest_social_month, build_and_publish],
+    sensors=[survey_landing_sensor, social_landing_sensor, build_after_ingestion_sensor],
     resources={
         "warehouse": WarehouseResource(),
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),

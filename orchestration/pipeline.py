@@ -8,16 +8,15 @@ back pending deliveries when the run fails, and returns a plain-words summary.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import sys
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 from orchestration.paths import PROJECT_DIR, Home
+from orchestration.warehouse.locking import writer_lock
 
 DAGSTER_YAML = """\
 # Written by voice-monitor. Runs that write the warehouse are serialised.
@@ -61,41 +60,46 @@ def ensure_manifest() -> Path:
     return manifest
 
 
-@contextmanager
-def writer_lock(home: Home, say: Callable[[str], None] = print) -> Iterator[None]:
-    """One writing process per build database (DuckDB allows no more). The lock dies with
-    the process, so a killed run never leaves a stale lock behind."""
-    home.state.mkdir(parents=True, exist_ok=True)
-    with open(home.writer_lock, "a+") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            say("Another warehouse run is in progress; waiting for it to finish…")
-            fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            fh.seek(0)
-            fh.truncate()
-            fh.write(f"{os.getpid()}\n")
-            fh.flush()
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+@dataclass
+class LandingPlan:
+    """What a run has to do, decided from the landing zone and the build database."""
+
+    survey_waves: list[str] = field(default_factory=list)     # partitions with a new/changed delivery
+    social_months: list[str] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)            # the files behind them
+    unnamed: list[str] = field(default_factory=list)          # files with other names, not yet recorded
+
+    @property
+    def empty(self) -> bool:
+        return not (self.survey_waves or self.social_months or self.unnamed)
 
 
-def landing_changes(con, home: Home) -> list[str]:
-    """Landing files a run would act on (new or changed content), without acting on them."""
+def plan_changes(con, home: Home) -> LandingPlan:
+    """The partitions whose landing files are new or changed, without acting on them."""
+    from orchestration.social.ingest import parse_file_name
     from orchestration.survey.ingest import landing_files, plan_survey, skip_statuses
     from orchestration.warehouse import state
 
+    plan = LandingPlan()
     candidates, outcomes = plan_survey(con, home, record=False)
-    changes = [home.relative(c.path) for c in candidates]
-    changes += [o.path for o in outcomes if o.status == "ignored"]  # newly seen, to be recorded
+    plan.survey_waves = sorted({str(c.wave) for c in candidates}
+                               | {o.partition for o in outcomes if o.status == "ignored" and o.partition})
+    plan.paths = [home.relative(c.path) for c in candidates]
+    plan.unnamed = [o.path for o in outcomes if o.status == "ignored" and not o.partition]
+    months = set()
     for path in landing_files(home.landing_social):
         rel = home.relative(path)
         digest = state.file_hash(con, home, path)
-        if digest != state.active_hash(con, "social", rel) and state.file_status(con, rel, digest) not in skip_statuses():
-            changes.append(rel)
-    return changes
+        if digest == state.active_hash(con, "social", rel) or state.file_status(con, rel, digest) in skip_statuses():
+            continue
+        month = parse_file_name(path.name)
+        if month is None:
+            plan.unnamed.append(rel)
+        else:
+            months.add(month)
+            plan.paths.append(rel)
+    plan.social_months = sorted(months)
+    return plan
 
 
 @dataclass
@@ -121,11 +125,13 @@ class RunSummary:
 
 
 def _collect_outcomes(result) -> list[dict]:
+    """File outcomes from the ingestion file checks (yielded whether or not anything was staged)."""
     files: list[dict] = []
-    for event in result.get_asset_materialization_events():
-        meta = event.step_materialization_data.materialization.metadata.get("outcomes")
-        if meta is not None:
-            files.extend(meta.value)
+    for event in result.all_events:
+        if event.event_type_value == "ASSET_CHECK_EVALUATION":
+            meta = event.event_specific_data.metadata.get("outcomes")
+            if meta is not None:
+                files.extend(meta.value)
     return files
 
 
@@ -156,8 +162,28 @@ def _failure_reason(result) -> str:
     return "\n".join(messages) or "the run failed (see the Dagster event log)"
 
 
+def _execute(instance, job_name: str, **kwargs):
+    from orchestration.definitions import defs
+
+    return defs.resolve_job_def(job_name).execute_in_process(
+        instance=instance, raise_on_error=False, tags={"voice_monitor/trigger": "cli"},
+        run_config={"loggers": {"console": {"config": {"log_level": os.environ.get(
+            "VOICE_MONITOR_LOG_LEVEL", "WARNING")}}}}, **kwargs)
+
+
 def run_once(home: Home | None = None, retry_failed: bool = False,
              say: Callable[[str], None] = print) -> RunSummary:
+    """Same jobs as the sensors: one ingestion run per changed partition, then one build run
+    for what depends on the staged data. Runs use an ephemeral Dagster instance (fast, no
+    daemon needed); the audit tables and this summary are the record of a CLI run."""
+    import dagster as dg
+
+    from orchestration.jobs import RAW_ASSETS
+    from orchestration.publish.publish import current_fingerprint, is_published, remove_stale_temp_files
+    from orchestration.social.partitions import social_months
+    from orchestration.survey.ingest import plan_survey
+    from orchestration.survey.partitions import survey_waves
+    from orchestration.survey.weighting import load_targets
     from orchestration.warehouse import state
 
     started = time.monotonic()
@@ -168,60 +194,75 @@ def run_once(home: Home | None = None, retry_failed: bool = False,
     with writer_lock(home, say):
         con = state.connect(home)
         try:
-            from orchestration.publish.publish import current_fingerprint, is_published, remove_stale_temp_files
-            from orchestration.survey.weighting import load_targets
-
             remove_stale_temp_files(home)
-            unknown = landing_changes(con, home)
-            pending = state.pending_deliveries(con)
+            plan = plan_changes(con, home)
+            if plan.unnamed:       # recorded as ignored here: they belong to no partition
+                plan_survey(con, home, record=True, waves=set())
+                from orchestration.social.ingest import ingest_social
+                ingest_social(con, home, "cli", months=set())
+            pending_kinds = {d.kind for d in state.pending_deliveries(con)}
             targets_hash = load_targets(home.targets_override).content_hash
             up_to_date = is_published(con, home, current_fingerprint(con, targets_hash))
         finally:
             con.close()
-        if not unknown and not pending and up_to_date:
+        if plan.empty and not pending_kinds and up_to_date:
             return RunSummary(home, "noop", "Nothing new in the landing zone; the published database is up to date.",
                               seconds=time.monotonic() - started)
-        if unknown:
-            say(f"New or changed: {', '.join(unknown)}")
-        elif pending:
+        if plan.paths:
+            say(f"New or changed: {', '.join(plan.paths)}")
+        if pending_kinds:
             say("Resuming deliveries left pending by an interrupted run.")
-        else:
-            say("Targets or project code changed since the last publish; rebuilding.")
-
-        from dagster import DagsterInstance
 
         from orchestration.definitions import defs
 
-        instance = DagsterInstance.get()
-        job = defs.resolve_job_def("warehouse_job")
-        result = job.execute_in_process(
-            instance=instance, raise_on_error=False, tags={"voice_monitor/trigger": "cli"},
-            run_config={"loggers": {"console": {"config": {"log_level": os.environ.get(
-                "VOICE_MONITOR_LOG_LEVEL", "WARNING")}}}})
-        summary = RunSummary(home, "success", run_id=result.run_id, files=_collect_outcomes(result),
-                             steps=_step_timings(instance, result.run_id))
-        if not result.success:
-            summary.status = "failed"
-            summary.reason = _failure_reason(result)
-            con = state.connect(home)
-            try:
-                rolled_back = state.rollback_pending(con, summary.reason)
-            finally:
-                con.close()
-            if rolled_back:
-                summary.reason += ("\nNot published; these deliveries were set aside as failed: "
-                                   + ", ".join(d.path for d in rolled_back))
-        else:
+        instance = dg.DagsterInstance.ephemeral()
+        summary = RunSummary(home, "success")
+        updated: set[dg.AssetKey] = set()
+        ingestion = [("ingest_survey_wave", survey_waves.name, w, RAW_ASSETS[0]) for w in plan.survey_waves] + \
+                    [("ingest_social_month", social_months.name, m, RAW_ASSETS[1]) for m in plan.social_months]
+        for job_name, partitions_name, key, asset_key in ingestion:
+            instance.add_dynamic_partitions(partitions_name, [key])
+            result = _execute(instance, job_name, partition_key=key)
+            summary.files.extend(_collect_outcomes(result))
+            summary.steps.extend(StepTiming(f"{t.step}[{key}]", t.seconds) for t in _step_timings(instance, result.run_id))
+            if not result.success:
+                summary.status, summary.reason = "failed", _failure_reason(result)
+                summary.seconds = time.monotonic() - started
+                return summary
+            if result.get_asset_materialization_events():
+                updated.add(asset_key)
+        updated |= {k for k, kind in zip(RAW_ASSETS, ("survey", "social")) if kind in pending_kinds}
+        if updated or not up_to_date or pending_kinds:
+            from orchestration.warehouse.sensors import build_selection
+
+            rebuild_all = not up_to_date or not updated     # targets/code changed, or a resumed build
+            selection = None if rebuild_all else build_selection(defs.resolve_asset_graph(),
+                                                                 sorted(updated, key=str))
+            result = _execute(instance, "build_and_publish", asset_selection=selection)
+            summary.run_id = result.run_id
+            summary.steps.extend(_step_timings(instance, result.run_id))
+            if not result.success:
+                summary.status, summary.reason = "failed", _failure_reason(result)
+                con = state.connect(home)
+                try:
+                    set_aside = [r[0] for r in con.execute(
+                        "select path from ops.ingested_files where status = 'failed' and loaded_at >= ?",
+                        [state.now() - __import__("datetime").timedelta(seconds=time.monotonic() - started)]).fetchall()]
+                finally:
+                    con.close()
+                if set_aside:
+                    summary.reason += "\nNot published; set aside as failed: " + ", ".join(set_aside)
+                summary.seconds = time.monotonic() - started
+                return summary
+            for event in result.get_asset_materialization_events():
+                if event.asset_key is not None and event.asset_key.path == ["warehouse", "voice_monitor"]:
+                    summary.published = bool(event.step_materialization_data.materialization.metadata["published"].value)
             for f in summary.files:
                 if f["status"] == "staged":
                     f["status"] = "loaded"
-            for event in result.get_asset_materialization_events():
-                if event.asset_key is not None and event.asset_key.path == ["warehouse", "voice_monitor"]:
-                    meta = event.step_materialization_data.materialization.metadata
-                    summary.published = bool(meta["published"].value)
-            if any(f["status"] == "rejected" for f in summary.files):
-                summary.status = "rejected"
-                summary.reason = "\n".join(f["message"] for f in summary.files if f["status"] == "rejected")
+        if any(f["status"] == "rejected" for f in summary.files):
+            summary.status = "rejected"
+            summary.reason = "\n".join(f["message"] for f in summary.files if f["status"] == "rejected")
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -291,7 +332,7 @@ def format_summary(summary: RunSummary) -> str:
         out.append("Files: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))
         for f in summary.files:
             if f["status"] in ("staged", "loaded"):
-                out.append(f"  loaded    {f['path']}: {f['rows']:,} rows")
+                out.append(f"  {f['status']:<9} {f['path']}: {f['rows']:,} rows")
             elif f["status"] in ("ignored", "skipped"):
                 out.append(f"  {f['status']:<9} {f['path']}: {f['message']}")
     if summary.status in ("rejected", "failed") and summary.reason:

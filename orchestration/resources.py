@@ -7,10 +7,12 @@ so `dagster dev`, `voice-monitor run` and tests configure the warehouse the same
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 import dagster as dg
 
 from orchestration.paths import Home
+from orchestration.warehouse.locking import writer_lock
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -19,6 +21,14 @@ class WarehouseResource(dg.ConfigurableResource):
     home_dir: str = ""
     max_bad_rows: int = 0
     storage_version: str = ""
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext):
+        """Hold the writer lock for the whole run: runs that write the warehouse never overlap,
+        and a second one waits instead of failing on DuckDB's file lock."""
+        log = context.log.info if context.log else None
+        with writer_lock(self.home, log):
+            yield self
 
     @property
     def home(self) -> Home:

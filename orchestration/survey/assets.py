@@ -1,18 +1,20 @@
-"""Survey domain assets: the raw waves (validated deliveries) and their raking weights."""
-
+"""Survey domain assets: the raw waves (validated deliveries, one partition per wave) and
+their raking weights."""
 
 import dagster as dg
-from dagster import AssetExecutionContext
 import pandas as pd
+from dagster import AssetExecutionContext
 
 from orchestration.resources import WarehouseResource
 from orchestration.survey.ingest import ingest_survey
+from orchestration.survey.partitions import survey_waves
 from orchestration.survey.weighting import load_targets, weight_active_waves
 
 SURVEY_RAW = dg.AssetKey(["raw", "survey_responses"])
 SURVEY_WEIGHTS = dg.AssetKey(["weights", "survey_weights"])
 WEIGHTING_DIAGNOSTICS = dg.AssetKey(["ops", "survey_weighting"])
 TARGETS_USED = dg.AssetKey(["ops", "population_targets"])
+FILES_ACCEPTED_CHECK = "no_rejected_files"
 
 
 def outcomes_metadata(outcomes) -> dict:
@@ -23,28 +25,39 @@ def outcomes_metadata(outcomes) -> dict:
             "rows_staged": sum(o.rows for o in outcomes if o.status == "staged")}
 
 
+def ingestion_events(asset_key: dg.AssetKey, outcomes):
+    """A materialization only when something was staged (an unchanged or rejected file changes
+    nothing downstream), and always the file check carrying every outcome for the run summary."""
+    meta = outcomes_metadata(outcomes)
+    if any(o.status == "staged" for o in outcomes):
+        yield dg.MaterializeResult(asset_key=asset_key, metadata=meta)
+    rejected = [o for o in outcomes if o.status == "rejected"]
+    yield dg.AssetCheckResult(
+        check_name=FILES_ACCEPTED_CHECK, asset_key=asset_key, passed=not rejected,
+        severity=dg.AssetCheckSeverity.WARN, metadata=meta,
+        description="; ".join(o.message for o in rejected) or "every file seen was accepted")
+
+
 @dg.asset(
     key=SURVEY_RAW,
+    partitions_def=survey_waves,
+    output_required=False,
     group_name="survey",
     kinds={"python", "duckdb"},
     description="Survey waves from landing/survey, validated against the contract (spec §2) and staged "
                 "as pending deliveries; bad files go to quarantine/ with a report.",
-    check_specs=[dg.AssetCheckSpec("no_rejected_survey_files", asset=SURVEY_RAW,
+    check_specs=[dg.AssetCheckSpec(FILES_ACCEPTED_CHECK, asset=SURVEY_RAW,
                                    description="Every survey file seen in this run was accepted.")],
 )
 def survey_responses(context: AssetExecutionContext, warehouse: WarehouseResource):
-    home = warehouse.home
+    waves = {int(k) for k in context.partition_keys}
     con = warehouse.connect()
     try:
-        outcomes = ingest_survey(con, home, context.run_id, warehouse.bad_row_threshold, context.log)
+        outcomes = ingest_survey(con, warehouse.home, context.run_id, warehouse.bad_row_threshold,
+                                 context.log, waves=waves)
     finally:
         con.close()
-    rejected = [o for o in outcomes if o.status == "rejected"]
-    yield dg.MaterializeResult(asset_key=SURVEY_RAW, metadata=outcomes_metadata(outcomes))
-    yield dg.AssetCheckResult(
-        check_name="no_rejected_survey_files", asset_key=SURVEY_RAW, passed=not rejected,
-        severity=dg.AssetCheckSeverity.WARN,
-        metadata={"rejected": dg.MetadataValue.json([o.message for o in rejected])})
+    yield from ingestion_events(SURVEY_RAW, outcomes)
 
 
 @dg.multi_asset(

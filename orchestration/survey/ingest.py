@@ -55,6 +55,12 @@ class SurveyCandidate:
     content_hash: str
 
 
+def survey_partition(path: Path) -> str | None:
+    """The wave partition key of a landing file, or None when the name is not a delivery name."""
+    m = SURVEY_FILE.match(path.name)
+    return m.group(1) if m else None
+
+
 def landing_files(folder: Path) -> list[Path]:
     if not folder.exists():
         return []
@@ -62,9 +68,11 @@ def landing_files(folder: Path) -> list[Path]:
                   if p.is_file() and not p.name.startswith((".", "~")) and not p.name.endswith(".tmp"))
 
 
-def plan_survey(con, home: Home, record: bool = True) -> tuple[list[SurveyCandidate], list[FileOutcome]]:
+def plan_survey(con, home: Home, record: bool = True,
+                waves: set[int] | None = None) -> tuple[list[SurveyCandidate], list[FileOutcome]]:
     """The delivery to load per wave (only where it is new), and outcomes for every other file.
-    With ``record=False`` nothing is written (used to decide whether a run is needed)."""
+    With ``record=False`` nothing is written (used to decide whether a run is needed);
+    ``waves`` restricts the plan to those partitions."""
     outcomes: list[FileOutcome] = []
     by_wave: dict[int, list[Path]] = {}
     for path in landing_files(home.landing_survey):
@@ -83,6 +91,8 @@ def plan_survey(con, home: Home, record: bool = True) -> tuple[list[SurveyCandid
 
     candidates: list[SurveyCandidate] = []
     for wave, paths in sorted(by_wave.items()):
+        if waves is not None and wave not in waves:
+            continue
         paths.sort(key=lambda p: (p.stat().st_mtime_ns, EXTENSION_RANK[p.suffix.lower()], p.name), reverse=True)
         chosen, others = paths[0], paths[1:]
         for other in others:
@@ -166,10 +176,10 @@ def _load(con, home: Home, cand: SurveyCandidate, result: ValidationResult, run_
 
 
 def ingest_survey(con, home: Home, run_id: str, max_bad_rows: int = 0,
-                  logger: logging.Logger | None = None) -> list[FileOutcome]:
-    """Validate and stage every new survey delivery; quarantine the bad ones."""
+                  logger: logging.Logger | None = None, waves: set[int] | None = None) -> list[FileOutcome]:
+    """Validate and stage every new survey delivery (of ``waves``, or all); quarantine the bad ones."""
     logger = logger or log
-    candidates, outcomes = plan_survey(con, home)
+    candidates, outcomes = plan_survey(con, home, waves=waves)
     for cand in candidates:
         rel = home.relative(cand.path)
         try:

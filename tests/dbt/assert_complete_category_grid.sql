@@ -1,4 +1,4 @@
-{{ config(meta={'dagster': {'asset_key': ['intermediate', 'int_survey__shares']}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'int_survey__shares'}}}) }}
 -- Spec §4: every category of a group appears for every wave that asked it.
 with expected as (
     select count(distinct category) as n_categories, mart, g1, g2

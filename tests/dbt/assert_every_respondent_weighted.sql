@@ -1,4 +1,4 @@
-{{ config(meta={'dagster': {'asset_key': ['intermediate', 'int_survey__respondents']}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'int_survey__respondents'}}}) }}
 -- Every respondent of a live wave has exactly one raking weight.
 select r.wave, r.respid
 from {{ ref('stg_survey__respondents') }} as r

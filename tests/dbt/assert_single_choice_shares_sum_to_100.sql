@@ -1,4 +1,4 @@
-{{ config(meta={'dagster': {'asset_key': ['intermediate', 'int_survey__shares']}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'int_survey__shares'}}}) }}
 -- Spec §4: single-choice shares of one question in one wave sum to 100 within 1e-9.
 select mart, g1, g2, wave, sum(share_pct) as total
 from {{ ref('int_survey__shares') }}

@@ -1,0 +1,55 @@
+"""One writer at a time.
+
+DuckDB allows a single writing process per database file, so every process that writes
+the build database (a CLI run, a run launched by the Dagster daemon) first takes an
+exclusive ``flock`` on ``state/writer.lock``. The lock belongs to the open file and dies
+with the process: a run killed with -9 never leaves a stale lock. Within one process the
+lock is re-entrant (the CLI holds it around several in-process Dagster runs).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+from orchestration.paths import Home
+
+_held: dict[str, int] = {}
+_guard = threading.RLock()
+
+
+@contextmanager
+def writer_lock(home: Home, say: Callable[[str], None] | None = None) -> Iterator[None]:
+    path = str(home.writer_lock)
+    with _guard:
+        if _held.get(path):
+            _held[path] += 1
+            try:
+                yield
+            finally:
+                _held[path] -= 1
+            return
+        home.state.mkdir(parents=True, exist_ok=True)
+        fh = open(path, "a+")
+        try:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if say:
+                    say("Another warehouse run is writing; waiting for it to finish…")
+                fcntl.flock(fh, fcntl.LOCK_EX)
+            fh.seek(0)
+            fh.truncate()
+            fh.write(f"{os.getpid()}\n")
+            fh.flush()
+            _held[path] = 1
+            try:
+                yield
+            finally:
+                _held.pop(path, None)
+                fcntl.flock(fh, fcntl.LOCK_UN)
+        finally:
+            fh.close()

@@ -1,0 +1,37 @@
+"""After an ingestion run staged something, build and publish what depends on it."""
+
+import json
+
+import dagster as dg
+
+from orchestration.jobs import RAW_ASSETS, build_and_publish
+
+
+def build_selection(asset_graph, updated: list[dg.AssetKey]) -> list[dg.AssetKey]:
+    """Everything downstream of the updated raw assets (the raw assets themselves excluded)."""
+    downstream = dg.AssetSelection.keys(*updated).downstream() - dg.AssetSelection.keys(*RAW_ASSETS)
+    selection = downstream.required_multi_asset_neighbors()
+    return sorted(selection.resolve(asset_graph), key=lambda k: k.to_user_string())
+
+
+@dg.sensor(job=build_and_publish, minimum_interval_seconds=5,
+           default_status=dg.DefaultSensorStatus.RUNNING,
+           description="When raw survey or social data was staged, weight/build/check/publish what depends on it.")
+def build_after_ingestion_sensor(context: dg.SensorEvaluationContext):
+    cursor = json.loads(context.cursor or "{}")
+    updated = []
+    for key in RAW_ASSETS:
+        name = key.to_user_string()
+        records = context.instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=key, after_storage_id=cursor.get(name)), limit=1000, ascending=True).records
+        if records:
+            updated.append(key)
+            cursor[name] = records[-1].storage_id
+    if not updated:
+        return dg.SensorResult(skip_reason="nothing staged since the last build", cursor=json.dumps(cursor))
+    selection = build_selection(context.repository_def.asset_graph, updated)
+    run_key = "build:" + ",".join(f"{k}={v}" for k, v in sorted(cursor.items()))
+    return dg.SensorResult(
+        run_requests=[dg.RunRequest(run_key=run_key, asset_selection=selection,
+                                    tags={"voice_monitor/trigger": "sensor"})],
+        cursor=json.dumps(cursor))
