@@ -152,9 +152,15 @@ def _step_timings(instance, run_id: str) -> list[StepTiming]:
 
 
 def _failure_reason(result) -> str:
+    from orchestration.quality.report import failed_check_messages
+
+    checks = failed_check_messages(result)   # failed blocking checks: their plain-words messages
     messages = []
     for event in result.all_events:
         if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
+            if event.step_key in checks:
+                messages.extend(checks[event.step_key])
+                continue
             err = event.step_failure_data.error
             while err.cause is not None and "DagsterExecutionStepExecutionError" in (err.cls_name or ""):
                 err = err.cause
@@ -340,6 +346,8 @@ def format_summary(summary: RunSummary) -> str:
         out.extend("  " + line for line in summary.reason.splitlines())
     if summary.steps:
         out.append("Steps: " + ", ".join(f"{s.step} {s.seconds:.1f}s" for s in summary.steps))
+    from orchestration.quality.report import summary_lines
+    out.extend(summary_lines(summary.home, summary.run_id))     # quality results, warnings, Data Docs link
     if summary.status == "failed":
         out.append(f"The published database was left as it was: {summary.home.published_db}")
     else:
