@@ -1,0 +1,35 @@
+{#- Text normalisation shared by the social classification (tokens and seed terms). -#}
+
+{#- Post text → space-separated tokens: placeholders of masked personal data dropped, a few
+    emoji mapped to the tokens emoneg / emopos, lower case, accents stripped, anything that is
+    not a letter or digit a separator. -#}
+{% macro social_normalise(expr) -%}
+trim(regexp_replace(
+    lower(strip_accents(
+        regexp_replace(regexp_replace(regexp_replace(coalesce({{ expr }}, ''),
+            '\[(email|telefoon|handle|url|iban)\]', ' ', 'g'),
+            '[🙄😡🤬😤😠👎💩😩😫😭😢🤮😒😑🤦]', ' emoneg ', 'g'),
+            '[👍😊🙂😀😁😄😃❤💚💙🙏👏🥰😍💯]', ' emopos ', 'g'))),
+    '[^a-z0-9]+', ' ', 'g'))
+{%- endmacro %}
+
+{#- Seed term → the same normal form, keeping '*' (wildcard at the start or end of a word). -#}
+{% macro social_normalise_term(expr) -%}
+trim(regexp_replace(lower(strip_accents({{ expr }})), '[^a-z0-9*]+', ' ', 'g'))
+{%- endmacro %}
+
+{#- Does token `token` match the seed word `word` (exact, 'abc*' prefix, '*abc' suffix, '*abc*' infix)? -#}
+{% macro social_word_matches(token, word) -%}
+(case
+    when starts_with({{ word }}, '*') and ends_with({{ word }}, '*') and length({{ word }}) > 2
+        then contains({{ token }}, trim({{ word }}, '*'))
+    when ends_with({{ word }}, '*') then starts_with({{ token }}, rtrim({{ word }}, '*'))
+    when starts_with({{ word }}, '*') then ends_with({{ token }}, ltrim({{ word }}, '*'))
+    else {{ token }} = {{ word }}
+end)
+{%- endmacro %}
+
+{#- First day of the month of a timestamptz in Europe/Amsterdam, as a DATE. -#}
+{% macro social_month_amsterdam(ts) -%}
+cast(date_trunc('month', timezone('Europe/Amsterdam', {{ ts }})) as date)
+{%- endmacro %}

@@ -1,0 +1,56 @@
+-- Every term of the classification seeds in one table, normalised like the post text:
+-- source (theme concept, sector keyword, company, sentiment cue, channel), code, weight and
+-- its words (a '*' at the start/end of a word is a wildcard). For phrases, the anchor is the
+-- word used to find candidates (the longest one, the rarest in practice).
+with terms as (
+    select 'theme' as source, concept as code, 1.0::double as weight, term, true as in_text
+    from {{ ref('social_theme_lexicon') }}
+    union all
+    select 'sector', sector, weight, term, true
+    from {{ ref('social_sector_keywords') }}
+    union all
+    select 'company', sector, 3.0, company, match_in_text
+    from {{ ref('social_company_sectors') }}
+    union all
+    select 'sentiment', case when polarity < 0 then 'negative' else 'positive' end, polarity, term, true
+    from {{ ref('social_sentiment_cues') }}
+    union all
+    select 'channel', channel, 1.0, term, true
+    from {{ ref('social_channel_keywords') }}
+),
+
+normalised as (
+    select source, code, weight, term, in_text, {{ social_normalise_term('term') }} as pattern
+    from terms
+),
+
+deduplicated as (
+    select *
+    from normalised
+    where pattern <> '' and pattern not in ('*', '**')
+    qualify row_number() over (partition by source, code, pattern order by weight desc, term) = 1
+),
+
+with_words as (
+    select
+        *,
+        string_split(pattern, ' ') as words,
+        list_transform(string_split(pattern, ' '),
+                       lambda w: case when contains(w, '*') then 0 else length(w) end) as anchor_lengths
+    from deduplicated
+)
+
+select
+    row_number() over (order by source, code, pattern) as term_id,
+    source,
+    code,
+    weight,
+    term,
+    pattern,
+    words,
+    len(words) as n_words,
+    -- anchor of a phrase: its longest word without wildcard (ties: the first)
+    list_position(anchor_lengths, list_max(anchor_lengths)) as anchor_no,
+    in_text,
+    contains(pattern, '*') as has_wildcard
+from with_words

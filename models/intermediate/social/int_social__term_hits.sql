@@ -1,0 +1,104 @@
+-- Where the terms of the classification seeds occur in the Dutch posts: one row per
+-- (post, field, start position, term). Set-based: every post is tokenised once, seed words
+-- (with wildcards) are matched against the *vocabulary* of distinct tokens, and the matches
+-- are joined back to the token positions; a phrase is found through its anchor word and then
+-- checked word by word against the post's token list. No per-rule pattern per row.
+with posts as (
+    select
+        post_sk,
+        {{ social_normalise("coalesce(title_masked, '') || ' xxtitelxx ' || text_masked") }} as norm_text,
+        {{ social_normalise('company') }} as norm_company
+    from {{ ref('int_social__posts') }}
+    where is_dutch
+),
+
+docs as (
+    select post_sk, 'text' as field, string_split(norm_text, ' ') as words
+    from posts
+    union all
+    select post_sk, 'company' as field, string_split(norm_company, ' ') as words
+    from posts
+    where norm_company <> ''
+),
+
+tokens as (
+    select post_sk, field, unnest(words) as token, generate_subscripts(words, 1) as pos
+    from docs
+),
+
+vocabulary as (
+    select distinct token from tokens
+),
+
+lexicon as (
+    select * from {{ ref('int_social__lexicon') }}
+),
+
+-- the word each term is looked up by: the word itself, or a phrase's anchor word
+lookup_words as (
+    select term_id, n_words, anchor_no, words[anchor_no] as word
+    from lexicon
+),
+
+vocabulary_hits as (
+    select v.token, w.term_id, w.n_words, w.anchor_no
+    from vocabulary as v
+    join lookup_words as w
+        on v.token = w.word
+    where not contains(w.word, '*')
+    union all
+    select v.token, w.term_id, w.n_words, w.anchor_no
+    from vocabulary as v
+    join (select * from lookup_words where contains(word, '*')) as w
+        on {{ social_word_matches('v.token', 'w.word') }}
+),
+
+anchor_hits as (
+    select t.post_sk, t.field, t.pos - h.anchor_no + 1 as start_pos, h.term_id, h.n_words
+    from tokens as t
+    join vocabulary_hits as h on h.token = t.token
+),
+
+single_word as (
+    select post_sk, field, start_pos as pos, term_id
+    from anchor_hits
+    where n_words = 1
+),
+
+phrases as (
+    select a.post_sk, a.field, a.start_pos as pos, a.term_id
+    from anchor_hits as a
+    join lexicon as l on l.term_id = a.term_id
+    join docs as d on d.post_sk = a.post_sk and d.field = a.field
+    where a.n_words > 1
+      and a.start_pos >= 1
+      and a.start_pos + a.n_words - 1 <= len(d.words)
+      and case
+            when not l.has_wildcard
+                then list_slice(d.words, a.start_pos, a.start_pos + a.n_words - 1) = l.words
+            else list_bool_and(list_transform(
+                     generate_series(1, a.n_words),
+                     lambda i: {{ social_word_matches('d.words[a.start_pos + i - 1]', 'l.words[i]') }}))
+          end
+),
+
+hits as (
+    select * from single_word
+    union all
+    select * from phrases
+)
+
+select
+    h.post_sk,
+    h.field,
+    h.pos,
+    l.n_words,
+    l.source,
+    l.code,
+    l.weight,
+    l.term_id,
+    l.pattern
+from hits as h
+join lexicon as l on l.term_id = h.term_id
+where (h.field = 'text' and l.in_text)
+   or (h.field = 'company' and l.source in ('company', 'sector'))

@@ -1,0 +1,42 @@
+-- Example quotes per theme for the report: up to five masked posts per theme, preferring
+-- posts about that theme alone, of readable length, most recent first (deterministic).
+with candidates as (
+    select
+        unnest(themes) as theme,
+        len(themes) as n_themes,
+        platform,
+        post_id,
+        month,
+        sector,
+        sentiment,
+        title_masked,
+        text_masked,
+        created_at
+    from {{ ref('fct_social_posts') }}
+    where len(themes) > 0
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by theme
+            order by n_themes,
+                     case when length(text_masked) between 80 and 400 then 0 else 1 end,
+                     created_at desc, platform, post_id
+        ) as quote_rank
+    from candidates
+)
+
+select
+    theme,
+    quote_rank,
+    platform,
+    post_id,
+    month,
+    sector,
+    sentiment,
+    title_masked,
+    case when length(text_masked) > 400 then left(text_masked, 397) || '…' else text_masked end as quote
+from ranked
+where quote_rank <= 5

@@ -1,0 +1,13 @@
+-- Malformed lines of the live social deliveries: file, physical line number and reason.
+select
+    r._delivery_key as delivery_key,
+    r._source_file as source_file,
+    regexp_extract(r._source_file, '[^/]+$') as file_name,
+    d."partition" as export_month,
+    r.line_number,
+    r.reason
+from {{ source('social_raw', 'social_malformed_lines') }} as r
+join {{ source('warehouse_ops', 'active_deliveries') }} as d
+    on d.kind = 'social'
+   and d.key = r._delivery_key
+   and d.content_hash = r._content_hash
