@@ -120,6 +120,9 @@ def _mask_phones(text: str) -> str:
         for match in PhoneNumberMatcher(text, "NL", leniency=Leniency.VALID):
             if _DATE_LIKE_RE.match(match.raw_string):
                 continue
+            digits = re.sub(r"\D", "", match.raw_string)
+            if digits.startswith("14") and len(digits) <= 6:   # public municipal numbers (14 020)
+                continue
             spans.append((match.start, match.end))
         for start, end in reversed(spans):
             text = text[:start] + PHONE + text[end:]
