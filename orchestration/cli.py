@@ -48,10 +48,99 @@ def cmd_run(args) -> int:
     return summary.exit_code
 
 
+def cmd_dev(args) -> int:
+    """The Dagster UI and daemon on 127.0.0.1 with the sensors running: drop a file, it is processed.
+
+    ``dagster dev`` is supervised in its own process group: SIGTERM or Ctrl-C here is passed on
+    as an interrupt, and whatever has not stopped after a grace period is killed, so no
+    daemon, code server or webserver outlives this command."""
+    import signal
+    import subprocess
+
+    from orchestration.pipeline import ensure_manifest, prepare_environment
+
+    home = prepare_environment(_home(args))
+    ensure_manifest()
+    dagster = Path(sys.executable).parent / "dagster"
+    argv = [str(dagster), "dev", "-m", "orchestration.definitions", "-h", "127.0.0.1", "-p", str(args.port)]
+    print(f"Voice Monitor warehouse: watching {home.landing}", flush=True)
+    print(f"Dagster UI on http://127.0.0.1:{args.port} (DAGSTER_HOME={os.environ['DAGSTER_HOME']}); "
+          "Ctrl-C to stop.", flush=True)
+    child = subprocess.Popen(argv, start_new_session=True)
+
+    def stop() -> None:
+        """Interrupt the whole group, then kill what is left of it."""
+        import time
+
+        for sig, grace in ((signal.SIGINT, 15.0), (signal.SIGKILL, 5.0)):
+            deadline = time.monotonic() + grace
+            try:
+                os.killpg(child.pid, sig)
+                while time.monotonic() < deadline:
+                    child.poll()
+                    os.killpg(child.pid, 0)       # raises once the group is empty
+                    time.sleep(0.2)
+            except ProcessLookupError:
+                return
+
+    signal.signal(signal.SIGTERM, lambda s, f: sys.exit(0))
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stop()
+
+
 def cmd_parse(args) -> int:
     from orchestration.pipeline import ensure_manifest
 
     print(f"dbt manifest: {ensure_manifest()}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from orchestration.bi.pgwire import serve
+
+    home = _home(args)
+    if not home.published_db.exists():
+        print(f"No published database at {home.published_db}: run `voice-monitor run` first.", file=sys.stderr)
+        return 1
+    serve(home.published_db, port=args.port)
+    return 0
+
+
+def cmd_export(args) -> int:
+    from orchestration.bi.export import export_parquet
+
+    home = _home(args)
+    try:
+        exported = export_parquet(home.published_db, Path(args.dir))
+    except FileNotFoundError as e:
+        print(e, file=sys.stderr)
+        return 1
+    for e in exported:
+        print(f"  {e.schema}.{e.table}: {e.rows:,} rows -> {e.path}")
+    print(f"Exported {len(exported)} tables as Parquet to {Path(args.dir).resolve()} (manifest.json lists them)")
+    return 0
+
+
+def cmd_docs(args) -> int:
+    from orchestration.bi.docs import generate_docs
+
+    index = generate_docs(_home(args))
+    print(f"dbt docs (static, open in a browser): {index}")
+    return 0
+
+
+def cmd_report(args) -> int:
+    from orchestration.bi.report import write_report
+
+    home = _home(args)
+    if not home.published_db.exists():
+        print(f"No published database at {home.published_db}: run `voice-monitor run` first.", file=sys.stderr)
+        return 1
+    print(f"Report: {write_report(home, wave=args.wave)}")
     return 0
 
 
@@ -72,8 +161,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no headline figures")
     p.set_defaults(func=cmd_run)
 
+    p = sub.add_parser("dev", help="start the Dagster UI and daemon with the landing sensors running")
+    p.add_argument("--port", type=int, default=3000)
+    p.set_defaults(func=cmd_dev)
+
     p = sub.add_parser("parse", help="prepare the dbt manifest Dagster loads (dbt parse)")
     p.set_defaults(func=cmd_parse)
+
+    p = sub.add_parser("serve", help="PostgreSQL-wire endpoint on 127.0.0.1 over the published database (read-only)")
+    p.add_argument("--port", type=int, default=5433, help="TCP port (default 5433)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("export", help="write every published table (marts, dimensions, audit) as files")
+    p.add_argument("--format", choices=["parquet"], default="parquet")
+    p.add_argument("dir", help="output folder (DIR/<schema>/<table>.parquet and DIR/manifest.json)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("docs", help="write static dbt docs (models, columns, lineage, exposures) under $VOICE_MONITOR_HOME/docs")
+    p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("report", help="write the Voice Monitor report (static HTML) under $VOICE_MONITOR_HOME/reports")
+    p.add_argument("--wave", type=int, help="edition year (default: the latest published wave)")
+    p.set_defaults(func=cmd_report)
     return parser
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from orchestration.paths import PROJECT_DIR, Home
-from orchestration.warehouse import state
+from orchestration.warehouse import faults, state
 
 PUBLISHED_SCHEMAS = ("marts", "audit")
 FINGERPRINT_KEY = "published_fingerprint"
@@ -125,6 +125,7 @@ def publish(con, home: Home, fingerprint: str, storage_version: str = "v1.0.0") 
     finally:
         con.execute(f"detach {alias}")
     _fsync(tmp)
+    faults.reached("publish")      # the new file is complete but not yet swapped in
     os.replace(tmp, home.published_db)
     _fsync(home.warehouse_dir)
     state.kv_set(con, FINGERPRINT_KEY, fingerprint)

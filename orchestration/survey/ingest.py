@@ -18,7 +18,7 @@ import pandas as pd
 from orchestration.paths import Home
 from orchestration.survey import readers
 from orchestration.survey.validation import Finding, ValidationResult, validate
-from orchestration.warehouse import state
+from orchestration.warehouse import faults, state
 
 SURVEY_FILE = re.compile(r"^voice_monitor_(\d{4})(?:[_-][^.]*)?\.(csv|parquet|sav)$", re.IGNORECASE)
 # ties on modification time go to parquet > sav > csv (spec §2)
@@ -167,6 +167,7 @@ def _load(con, home: Home, cand: SurveyCandidate, result: ValidationResult, run_
             con.register("_survey_delivery", typed)
             con.execute("insert into raw.survey_responses by name select * from _survey_delivery")
             con.unregister("_survey_delivery")
+        faults.reached("ingest")       # inside the transaction: a kill here leaves nothing behind
         state.stage_delivery(con, "survey", key, key, rel, cand.content_hash, run_id)
         con.execute("commit")
     except Exception:

@@ -9,6 +9,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from orchestration.resources import WarehouseResource
 from orchestration.transform.project import dbt_project
+from orchestration.warehouse import faults
 
 # dbt sources → the Python assets that write them
 SOURCE_ASSETS = {
@@ -16,6 +17,9 @@ SOURCE_ASSETS = {
     ("survey_weights", "survey_weights"): dg.AssetKey(["weights", "survey_weights"]),
     ("warehouse_ops", "survey_weighting"): dg.AssetKey(["ops", "survey_weighting"]),
     ("warehouse_ops", "population_targets"): dg.AssetKey(["ops", "population_targets"]),
+    ("warehouse_ops", "active_survey_deliveries"): dg.AssetKey(["ops", "active_survey_deliveries"]),
+    ("warehouse_ops", "active_social_deliveries"): dg.AssetKey(["ops", "active_social_deliveries"]),
+    # the all-kinds view (used by audit models that look at both kinds)
     ("warehouse_ops", "active_deliveries"): dg.AssetKey(["ops", "active_deliveries"]),
 }
 
@@ -47,4 +51,6 @@ translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_as
 def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     home = warehouse.home  # exports VOICE_MONITOR_WORK_DB for profiles.yml
     target = home.state / "dbt_target"
-    yield from dbt.cli(["build"], context=context, target_path=target).stream()
+    invocation = dbt.cli(["build"], context=context, target_path=target)
+    faults.reached("dbt")              # dbt is running as a child process of this run
+    yield from invocation.stream()

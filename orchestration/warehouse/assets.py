@@ -1,5 +1,4 @@
-"""The set of live deliveries: what the models are built from in this run."""
-
+"""The set of live deliveries per kind: what the models are built from in this run."""
 
 import dagster as dg
 
@@ -8,24 +7,32 @@ from orchestration.social.assets import SOCIAL_RAW
 from orchestration.survey.assets import SURVEY_RAW
 from orchestration.warehouse import state
 
-ACTIVE_DELIVERIES = dg.AssetKey(["ops", "active_deliveries"])
+ACTIVE = {
+    "survey": dg.AssetKey(["ops", "active_survey_deliveries"]),
+    "social": dg.AssetKey(["ops", "active_social_deliveries"]),
+}
 
 
-@dg.asset(
-    key=ACTIVE_DELIVERIES,
-    deps=[SURVEY_RAW, SOCIAL_RAW],
-    group_name="warehouse",
-    kinds={"duckdb"},
-    description="Per wave and per social export, the delivery this build uses (pending if any, else current).",
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(ACTIVE["survey"], deps=[SURVEY_RAW], group_name="survey", kinds={"duckdb"},
+                     description="Per wave, the delivery this build uses (pending if any, else current)."),
+        dg.AssetSpec(ACTIVE["social"], deps=[SOCIAL_RAW], group_name="social", kinds={"duckdb"},
+                     description="Per social export file, the delivery this build uses (pending if any, else current)."),
+    ],
+    can_subset=True,
 )
-def active_deliveries(warehouse: WarehouseResource) -> dg.MaterializeResult:
+def active_deliveries(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     con = warehouse.connect()
     try:
-        live = state.active_deliveries(con)
+        for kind, key in ACTIVE.items():
+            if key not in context.selected_asset_keys:
+                continue
+            live = state.active_deliveries(con, kind)
+            yield dg.MaterializeResult(asset_key=key, metadata={
+                "deliveries": dg.MetadataValue.json([
+                    {"key": d.key, "path": d.path, "role": d.role, "hash": d.content_hash[:12]} for d in live]),
+                "pending": sum(d.role == "pending" for d in live),
+            })
     finally:
         con.close()
-    return dg.MaterializeResult(metadata={
-        "deliveries": dg.MetadataValue.json([
-            {"kind": d.kind, "key": d.key, "path": d.path, "role": d.role, "hash": d.content_hash[:12]} for d in live]),
-        "pending": sum(d.role == "pending" for d in live),
-    })

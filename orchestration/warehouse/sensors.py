@@ -9,8 +9,12 @@ from orchestration.jobs import RAW_ASSETS, build_and_publish
 
 def build_selection(asset_graph, updated: list[dg.AssetKey]) -> list[dg.AssetKey]:
     """Everything downstream of the updated raw assets (the raw assets themselves excluded)."""
-    downstream = dg.AssetSelection.keys(*updated).downstream() - dg.AssetSelection.keys(*RAW_ASSETS)
-    selection = downstream.required_multi_asset_neighbors()
+    raw = dg.AssetSelection.keys(*RAW_ASSETS)
+    downstream = dg.AssetSelection.keys(*updated).downstream() - raw
+    # plus what they need that no raw data feeds (seeds and models on seeds only): cheap, and
+    # a new build database needs them
+    static = downstream.upstream() - raw.downstream()
+    selection = (downstream | static).required_multi_asset_neighbors()
     return sorted(selection.resolve(asset_graph), key=lambda k: k.to_user_string())
 
 

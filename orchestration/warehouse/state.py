@@ -62,6 +62,10 @@ from ops.deliveries d
 where d.role = 'pending'
    or not exists (select 1 from ops.deliveries p
                   where p.kind = d.kind and p.key = d.key and p.role = 'pending');
+create or replace view ops.active_survey_deliveries as
+select * from ops.active_deliveries where kind = 'survey';
+create or replace view ops.active_social_deliveries as
+select * from ops.active_deliveries where kind = 'social';
 create table if not exists ops.kv (key varchar primary key, value varchar);
 create table if not exists ops.file_hashes (
     path varchar primary key, size bigint, mtime_ns bigint, content_hash varchar

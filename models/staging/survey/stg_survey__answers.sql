@@ -8,9 +8,8 @@ with live as (
         r.*,
         cast(case when r.LEEFTIJD <= 34 then 1 when r.LEEFTIJD <= 54 then 2 else 3 end as integer) as LEEFTIJD_BAND
     from {{ source('survey_raw', 'survey_responses') }} as r
-    inner join {{ source('warehouse_ops', 'active_deliveries') }} as d
-        on d.kind = 'survey'
-       and d.key = r._delivery_key
+    inner join {{ source('warehouse_ops', 'active_survey_deliveries') }} as d
+        on d.key = r._delivery_key
        and d.content_hash = r._content_hash
 ),
 

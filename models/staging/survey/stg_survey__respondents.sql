@@ -2,9 +2,8 @@
 with live as (
     select r.*
     from {{ source('survey_raw', 'survey_responses') }} as r
-    inner join {{ source('warehouse_ops', 'active_deliveries') }} as d
-        on d.kind = 'survey'
-       and d.key = r._delivery_key
+    inner join {{ source('warehouse_ops', 'active_survey_deliveries') }} as d
+        on d.key = r._delivery_key
        and d.content_hash = r._content_hash
 )
 
