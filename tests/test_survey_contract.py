@@ -346,3 +346,19 @@ def test_file_with_other_name_is_ignored_and_reported(home):
     outcomes, _, _, statuses = ingest(home)
     assert statuses["landing/survey/readme.txt"] == "ignored"
     assert "not a survey delivery name" in outcomes[0].message
+
+
+def test_docs_list_every_rule():
+    from orchestration.paths import PROJECT_DIR
+    from orchestration.survey.validation import RULES
+
+    doc = (PROJECT_DIR / "docs" / "survey_contract.md").read_text(encoding="utf-8")
+    assert all(f"`{rule}`" in doc for rule in RULES)
+
+
+def test_mart_design_seeds_are_in_sync_with_the_codebook():
+    from orchestration.paths import SEEDS_DIR
+    from orchestration.survey import mart_design
+
+    for name, (build, columns) in mart_design.SEEDS.items():
+        assert (SEEDS_DIR / name).read_text(encoding="utf-8") == mart_design.render(build(), columns), name
