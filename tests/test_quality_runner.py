@@ -149,3 +149,19 @@ def test_gx_needs_no_network_and_costs_a_few_seconds_per_run(tmp_path):
           + ", ".join(f"{k} {v:.2f} s" for k, v in report["timings"].items()))
     assert report["overhead"] < 15      # a few seconds in practice (~3 s, most of it `import great_expectations`)
     assert (tmp_path / "quality" / "index.html").exists()
+
+
+def test_a_gx_failure_without_failing_rows_is_never_reported_as_a_pass(tmp_path):
+    """An aggregate expectation (no per-row result) that GX fails fails every target it speaks for."""
+    import great_expectations.expectations as gxe
+
+    from expectations._gx import named
+
+    run = QualityRun(Home(tmp_path).ensure(), "aggregate")
+    suite = social_totals.build_suite()
+    suite.add_expectation(named(gxe.ExpectTableRowCountToEqual(value=2, description="Two rows."), "two_rows",
+                                target=social_totals.LOAD_TOTALS))
+    outcome = run.validate(social_totals, _social_frame(), suite=suite)
+    failed = outcome.failed("error")
+    assert [(r.expectation, r.target) for r in failed] == [("two_rows", social_totals.LOAD_TOTALS)]
+    assert "observed 1" in failed[0].observed_value

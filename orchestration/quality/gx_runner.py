@@ -285,6 +285,9 @@ class QualityRun:
             is_bad = applies.apply(lambda row: tuple(_key(row[c]) for c in key_cols) in unexpected_keys, axis=1) \
                 if len(applies) else pd.Series(dtype=bool)
             exception = (r.exception_info or {}).get("exception_message") if getattr(r, "exception_info", None) else None
+            # GX failed it but no failing row could be matched to a target: fail every target
+            # rather than ever report a GX failure as a pass.
+            unattributed = not r.success and not (len(is_bad) and bool(is_bad.any()))
             if meta.get("target"):
                 groups = [(meta["target"], applies, is_bad)]
             elif module.TARGET_COLUMN:
@@ -298,7 +301,7 @@ class QualityRun:
                     continue
                 bad_rows = rows.loc[bad] if len(rows) else rows
                 success = bool(r.success) if not len(rows) else not len(bad_rows)
-                if exception:
+                if exception or unattributed:
                     success = False
                 failures = [_failure_line(module, row, kwargs, meta.get("context", []))
                             for _, row in bad_rows.iterrows()]
