@@ -45,6 +45,9 @@ def cmd_run(args) -> int:
             print("Headline figures:")
             for line in figures:
                 print(f"  {line}")
+    from orchestration.bi.handoff import after_run
+
+    after_run(summary)  # writes the report after a publish; says where the database, report and docs are
     return summary.exit_code
 
 
