@@ -41,10 +41,11 @@ figures as (
     from {{ ref('mart_assistant_outcomes') }} where assistant = 'chatbot' and measure = 'correct'
     union all
     select 'survey', wave, 'n', cast(respondents as double) from {{ ref('dim_wave') }}
-    {%- for extra in var('reconciliation_extra_figures', []) %}
     union all
-    select * from {{ ref(extra) }}
-    {%- endfor %}
+    -- the report's social listening base: Dutch posts of January–December 2025
+    select 'social', 2025, 'posts (Jan-Dec 2025, Trustpilot, Reddit, X)', cast(count(*) as double)
+    from {{ ref('fct_social_posts') }}
+    where month >= date '2025-01-01' and month < date '2026-01-01'
 )
 
 select
