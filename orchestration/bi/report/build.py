@@ -251,7 +251,7 @@ class Report:
                     continue
                 label = self.items.get(code, code)
                 label = label.replace("chatbot/spraakassistent ", "")
-                rows.append((f"{label[:38]} ({self.wave})", [self.bar(by.get((code, s))) or Bar(None)
+                rows.append((f"{label} ({self.wave})", [self.bar(by.get((code, s))) or Bar(None)
                                                             for s, _ in STANCE_COLORS]))
                 if self.prev and by.get((code, "positief"), {}).get("prev_share_pct") is not None:
                     rows.append((f"{self.prev}", [self.bar(by.get((code, s)), prev=True) or Bar(None)

@@ -100,7 +100,7 @@ def hbars(groups: list[tuple[str, list[Bar | None]]], series: list[tuple[str, st
 def stacked(rows: list[tuple[str, list[Bar]]], parts: list[tuple[str, str]], title: str,
             width: int = 760, label_width: int = 270) -> str:
     """100% stacked horizontal bars (e.g. positief / neutraal / negatief)."""
-    bar_h, gap, top = 22, 10, 34
+    bar_h, gap, top = 26, 8, 34
     plot_w = width - label_width - 16
     height = top + len(rows) * (bar_h + gap) + 6
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" width="{width}" '
