@@ -31,6 +31,42 @@ AUDIT_FROM_OPS = {
                        "(partition by suite, expectation, target order by run_time desc) = 1",
 }
 
+# Descriptions of the tables the publisher writes itself (dbt's persist_docs covers the rest).
+PUBLISHER_DOCS = {
+    "ingested_files": ("One row per (path, content hash) the warehouse has seen, with its outcome.", {
+        "path": "File path relative to $VOICE_MONITOR_HOME.",
+        "kind": "survey or social.",
+        "partition": "Wave (survey) or month YYYY-MM (social); NULL for files with other names.",
+        "content_hash": "SHA-256 of the file's bytes.",
+        "status": "loaded, rejected (quarantined), ignored (not the delivery / other name) or failed "
+                  "(passed validation but its run failed; set aside until the file changes).",
+        "loaded_at": "When this outcome was recorded.",
+        "message": "Plain-words reason for rejected, ignored and failed files.",
+    }),
+    "quality_results": ("Latest result of every Great Expectations expectation guarding weighting and totals.", {
+        "suite": "Expectation suite (weighting, survey_totals, social_totals).",
+        "expectation": "The expectation.",
+        "target": "What it was checked on (wave, mart, question).",
+        "success": "Whether it passed.",
+        "severity": "error (blocks publishing) or warning (recorded only).",
+        "observed_value": "The observed value.",
+        "details": "More detail on a failure.",
+        "run_time": "When it ran.",
+    }),
+    "publish_info": ("When and from what this database was published.", {
+        "fingerprint": "Hash of the live deliveries, population targets and project code it was built from.",
+        "published_at": "When it was published (UTC).",
+        "storage_version": "DuckDB storage version of this file (readable by DuckDB clients of that version and newer).",
+    }),
+}
+
+
+def _document(con, alias: str, table: str) -> None:
+    description, columns = PUBLISHER_DOCS[table]
+    con.execute(f"comment on table {alias}.audit.{table} is {_sql_str(description)}")
+    for column, text in columns.items():
+        con.execute(f'comment on column {alias}.audit.{table}."{column}" is {_sql_str(text)}')
+
 
 @dataclass(frozen=True)
 class PublishResult:
@@ -107,11 +143,13 @@ def publish(con, home: Home, fingerprint: str, storage_version: str = "v1.0.0") 
                 con.execute(f"comment on table {alias}.{schema}.{table} is {_sql_str(comment)}")
         for name, query in AUDIT_FROM_OPS.items():
             con.execute(f"create table {alias}.audit.{name} as {query}")
+            _document(con, alias, name)
             tables += 1
         con.execute(f"""create table {alias}.audit.publish_info as
                         select {_sql_str(fingerprint)} as fingerprint,
                                cast({_sql_str(dt.datetime.now(dt.timezone.utc).isoformat())} as timestamptz) as published_at,
                                {_sql_str(storage_version)} as storage_version""")
+        _document(con, alias, "publish_info")
         tables += 1
         columns = con.execute(
             """select schema_name, table_name, column_name, comment from duckdb_columns()
