@@ -20,14 +20,17 @@ theme_hits as (
 
 -- a word inside a phrase of concept "niet__<concept>" does not count for <concept>:
 -- "geen gedoe" is not a negation, "zonder medewerker" does not mention a person
-concepts as (
+suppressed as (
+    select post_sk, unnest(range(pos, pos + n_words)) as pos, substr(concept, 7) as concept
+    from theme_hits
+    where starts_with(concept, 'niet__')
+),
+
+concepts as materialized (
     select h.post_sk, h.pos, h.concept
     from theme_hits as h
+    anti join suppressed as x on x.post_sk = h.post_sk and x.pos = h.pos and x.concept = h.concept
     where not starts_with(h.concept, 'niet__')
-      and not exists (
-        select 1 from theme_hits as g
-        where g.post_sk = h.post_sk and g.concept = 'niet__' || h.concept
-          and h.pos between g.pos and g.pos + g.n_words - 1)
 ),
 
 rules as (
@@ -45,32 +48,43 @@ required_counts as (
     select rule_id, count(*) as n_required from requirements group by rule_id
 ),
 
-anchors as (
+anchors as materialized (
     select distinct r.rule_id, r.theme, c.post_sk, c.pos
     from rules as r
     join concepts as c on c.concept = r.concept
     where r.role = 'anchor'
 ),
 
-satisfied as (
-    select a.rule_id, a.post_sk, a.pos, count(distinct q.req_no) as n_ok
+-- every (anchor, requirement) pair, then the concept occurrences that satisfy it
+required as materialized (
+    select a.rule_id, a.post_sk, a.pos, q.req_no, q.concept, q.window_before, q.window_after
     from anchors as a
     join requirements as q on q.rule_id = a.rule_id
-    join concepts as c
-        on c.post_sk = a.post_sk and c.concept = q.concept
-       and c.pos between a.pos - q.window_before and a.pos + q.window_after
-       and c.pos <> a.pos
-    group by a.rule_id, a.post_sk, a.pos
+),
+
+satisfied as (
+    select r.rule_id, r.post_sk, r.pos, count(distinct r.req_no) as n_ok
+    from required as r
+    semi join concepts as c
+        on c.post_sk = r.post_sk and c.concept = r.concept
+       and c.pos between r.pos - r.window_before and r.pos + r.window_after
+       and c.pos <> r.pos
+    group by r.rule_id, r.post_sk, r.pos
+),
+
+exclusions as materialized (
+    select a.rule_id, a.post_sk, a.pos, x.concept, x.window_before, x.window_after
+    from anchors as a
+    join rules as x on x.rule_id = a.rule_id and x.role = 'exclude'
 ),
 
 excluded as (
-    select distinct a.rule_id, a.post_sk, a.pos
-    from anchors as a
-    join rules as x on x.rule_id = a.rule_id and x.role = 'exclude'
-    join concepts as c
-        on c.post_sk = a.post_sk and c.concept = x.concept
-       and c.pos between a.pos - x.window_before and a.pos + x.window_after
-       and c.pos <> a.pos
+    select distinct e.rule_id, e.post_sk, e.pos
+    from exclusions as e
+    semi join concepts as c
+        on c.post_sk = e.post_sk and c.concept = e.concept
+       and c.pos between e.pos - e.window_before and e.pos + e.window_after
+       and c.pos <> e.pos
 ),
 
 fired as (

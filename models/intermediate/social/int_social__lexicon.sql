@@ -1,7 +1,7 @@
 -- Every term of the classification seeds in one table, normalised like the post text:
 -- source (theme concept, sector keyword, company, sentiment cue, channel), code, weight and
--- its words (a '*' at the start/end of a word is a wildcard). For phrases, the anchor is the
--- word used to find candidates (the longest one, the rarest in practice).
+-- its words (a '*' at the start/end of a word is a wildcard; a word '*' alone in a phrase
+-- stands for any one word).
 with terms as (
     select 'theme' as source, concept as code, 1.0::double as weight, term, true as in_text
     from {{ ref('social_theme_lexicon') }}
@@ -34,9 +34,7 @@ deduplicated as (
 with_words as (
     select
         *,
-        string_split(pattern, ' ') as words,
-        list_transform(string_split(pattern, ' '),
-                       lambda w: case when contains(w, '*') then 0 else length(w) end) as anchor_lengths
+        string_split(pattern, ' ') as words
     from deduplicated
 )
 
@@ -49,8 +47,6 @@ select
     pattern,
     words,
     len(words) as n_words,
-    -- anchor of a phrase: its longest word without wildcard (ties: the first)
-    list_position(anchor_lengths, list_max(anchor_lengths)) as anchor_no,
     in_text,
     contains(pattern, '*') as has_wildcard
 from with_words
