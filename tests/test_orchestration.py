@@ -35,7 +35,7 @@ def test_definitions_load():
     assert {"raw/survey_responses", "raw/social_posts", "weights/survey_weights", "marts/mart_personas",
             "warehouse/voice_monitor"} <= keys
     checks = {c.name for c in defs.resolve_asset_graph().asset_check_keys}
-    assert any(name.startswith("survey_measures_consistent") for name in checks)   # dbt tests as checks
+    assert any(name.startswith("survey_mart_grain") for name in checks)   # dbt tests as checks
     sensors = {s.name: s for s in defs.sensors}
     assert set(sensors) >= {"survey_landing_sensor", "social_landing_sensor", "build_after_ingestion_sensor"}
     assert all(s.default_status == dg.DefaultSensorStatus.RUNNING for s in sensors.values())
