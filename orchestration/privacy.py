@@ -136,15 +136,30 @@ def _url_placeholder(match: re.Match) -> str:
     return URL + (raw[len(raw) - tail:] if tail else "")
 
 
+# one pass for links, e-mail addresses, handles and IBANs: at each position the first
+# alternative that matches wins (a link swallows an @ inside it, an e-mail its domain)
+_COMBINED_RE = re.compile("|".join(f"(?P<{name}>{rx.pattern})" for name, rx in
+                                   (("url", _URL_RE), ("email", _EMAIL_RE), ("handle", _HANDLE_RE),
+                                    ("iban", _IBAN_RE))),
+                          re.IGNORECASE)
+
+
+def _combined_placeholder(match: re.Match) -> str:
+    kind = match.lastgroup
+    if kind == "url":
+        return _url_placeholder(match)
+    if kind == "handle" and not _HANDLE_RE.fullmatch(match.group(0)):
+        return match.group(0)            # case-insensitive flag must not widen the handle rule
+    return {"email": EMAIL, "handle": HANDLE, "iban": IBAN}[kind]
+
+
 def mask_text(text: str | None) -> str | None:
     """Replace e-mail addresses, URLs, @handles, IBANs and phone numbers by placeholders."""
     if text is None or not needs_masking(text):
         return text
-    out = _URL_RE.sub(_url_placeholder, text)
-    out = _EMAIL_RE.sub(EMAIL, out)
-    out = _HANDLE_RE.sub(HANDLE, out)
-    out = _IBAN_RE.sub(IBAN, out)
-    out = _mask_phones(out)
+    out = _COMBINED_RE.sub(_combined_placeholder, text)
+    if _digits(out) >= 7:
+        out = _mask_phones(out)
     return out
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -173,7 +174,7 @@ def _info(log, msg: str) -> None:
 def _has_rows(con, rel: str, digest: str) -> bool:
     for table in state.RAW_TABLES[KIND]:
         if con.execute(f"select 1 from {table} where _delivery_key = ? and _content_hash = ? limit 1",
-                       [rel, digest]).fetchone():
+                       [rel, digest]).fetchall():
             return True
     return False
 
@@ -182,17 +183,36 @@ def _has_rows(con, rel: str, digest: str) -> bool:
 
 def _load_file(con, path: Path, rel: str, partition: str, digest: str, run_id: str,
                key: bytes) -> SocialFileResult:
+    """Load one export in one transaction. Blocks are pipelined: while Python masks and detects
+    the language of block k, a worker thread has DuckDB parse and validate block k + 1 (the
+    connection is used by one thread at a time; DuckDB releases the GIL while it works)."""
     result = SocialFileResult(rel, partition, digest, "staged")
     loaded_at = state.now()
     ipad, opad = privacy.hmac_sql_parts(key)
+    blocks = iter(_blocks(path))
+    ctx = (rel, digest, loaded_at)
+
+    def prepare(slot: int):
+        try:
+            numbers, values = next(blocks)
+        except StopIteration:
+            return None
+        return slot, _prepare_block(con, slot, numbers, values, *ctx)
+
     con.execute("begin")
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="social-parse")
     try:
         for table in state.RAW_TABLES[KIND]:
             con.execute(f"delete from {table} where _delivery_key = ? and _content_hash = ?", [rel, digest])
-        for numbers, values in _blocks(path):
-            n_lines, n_valid, n_bad = _load_block(con, numbers, values, rel, digest, loaded_at, ipad, opad)
+        current = prepare(0)
+        while current is not None:
+            slot, (todo, n_lines, n_bad) = current
+            upcoming = pool.submit(prepare, 1 - slot)
+            py = _python_work(todo)
+            current = upcoming.result()
+            _finish_block(con, slot, py, *ctx, ipad, opad)
             result.lines_read += n_lines
-            result.valid_lines += n_valid
+            result.valid_lines += n_lines - n_bad
             result.malformed_lines += n_bad
         state.stage_delivery(con, KIND, key=rel, partition=partition, path=rel,
                              content_hash=digest, run_id=run_id)
@@ -201,12 +221,15 @@ def _load_file(con, path: Path, rel: str, partition: str, digest: str, run_id: s
         con.execute("rollback")
         raise
     finally:
-        for name in ("_social_block", "_social_parsed", "_social_py"):
-            try:
-                con.unregister(name)
-            except Exception:
-                pass
-        con.execute("drop table if exists _social_parsed")
+        pool.shutdown(wait=True)
+        for slot in (0, 1):
+            for name in (f"_social_block_{slot}", f"_social_py_{slot}"):
+                try:
+                    con.unregister(name)
+                except Exception:
+                    pass
+            con.execute(f"drop table if exists _social_parsed_{slot}")
+            con.execute(f"drop table if exists _social_flags_{slot}")
     return result
 
 
@@ -281,10 +304,10 @@ _FIELDS = ('{"id":"JSON","platform":"JSON","created_at":"JSON","collected_at":"J
            '"author":"JSON","title":"JSON","text":"JSON","rating":"JSON","company":"JSON","url":"JSON"}')
 
 _PARSE_SQL = f"""
-create or replace temp table _social_parsed as
+create or replace temp table _social_parsed_{{slot}} as
 with nonblank as (
     select line_number, s0 is null as bad_utf8, s0 as s
-    from (select line_number, try(decode(raw)) as s0 from _social_block)
+    from (select line_number, try(decode(raw)) as s0 from _social_block_{{slot}})
 ), j as (
     select line_number, bad_utf8, s,
            (not bad_utf8) and json_valid(s) as ok_json,
@@ -350,25 +373,27 @@ from checked
 """
 
 
-def _load_block(con, numbers: np.ndarray, values: pa.Array, rel: str, digest: str, loaded_at,
-                ipad: bytes, opad: bytes) -> tuple[int, int, int]:
-    block = pa.table({"line_number": pa.array(numbers), "raw": values})
-    con.register("_social_block", block)
-    con.execute(_PARSE_SQL)
-    con.unregister("_social_block")
+def _prepare_block(con, slot: int, numbers: np.ndarray, values: pa.Array, rel: str, digest: str,
+                   loaded_at) -> tuple[list, int, int]:
+    """SQL part 1: parse and validate the block, quarantine its malformed lines, flag the rows
+    Python must see; returns (those rows, lines, malformed lines)."""
+    con.register(f"_social_block_{slot}", pa.table({"line_number": pa.array(numbers), "raw": values}))
+    con.execute(_PARSE_SQL.replace("{slot}", str(slot)))
+    con.unregister(f"_social_block_{slot}")
+    parsed = f"_social_parsed_{slot}"
 
     # DuckDB's JSON reader tolerates trailing commas; strict JSON does not (json.loads decides)
-    _strict_json_check(con, numbers, values)
+    _strict_json_check(con, parsed, numbers, values)
 
     con.execute(
-        """insert into raw.social_malformed_lines
-           select ?, ?, ?, ?, line_number, reason from _social_parsed where reason is not null""",
+        f"""insert into raw.social_malformed_lines
+            select ?, ?, ?, ?, line_number, reason from {parsed} where reason is not null""",
         [rel, digest, rel, loaded_at])
 
     # rows Python must see: text/title with possible personal data, or language not decided
     trigger = privacy.MASK_TRIGGER.replace("'", "''")
     con.execute(f"""
-        create or replace temp table _social_flags as
+        create or replace temp table _social_flags_{slot} as
         select line_number, needs_mask,
                case when n_nl >= 8 then 'nl'
                     when n_nl >= 3 and not {language.foreign_words_sql('low')} then 'nl' end as fast_lang
@@ -377,57 +402,64 @@ def _load_block(con, numbers: np.ndarray, values: pa.Array, rel: str, digest: st
                      {language.dutch_words_sql('low')} as n_nl
               from (select line_number, coalesce(title, '') || ' ' || text as t,
                            lower(coalesce(title, '') || ' ' || text) as low
-                    from _social_parsed where reason is null))""")
-    todo = con.execute("""
+                    from {parsed} where reason is null))""")
+    todo = con.execute(f"""
         select f.line_number, f.needs_mask, f.fast_lang, p.title, p.text
-        from _social_flags f join _social_parsed p using (line_number)
+        from _social_flags_{slot} f join {parsed} p using (line_number)
         where f.needs_mask or f.fast_lang is null""").fetchall()
-    if todo:
-        nums = [r[0] for r in todo]
-        titles = [privacy.mask_text(r[3]) if r[1] else r[3] for r in todo]
-        texts = [privacy.mask_text(r[4]) if r[1] else r[4] for r in todo]
-        need_lang = [i for i, r in enumerate(todo) if r[2] is None]
-        langs = [r[2] for r in todo]
-        detected = language.lingua_languages(
-            [((todo[i][3] or "") + " " + todo[i][4]).strip() for i in need_lang])
-        for i, lang in zip(need_lang, detected):
-            langs[i] = lang
-        py = pa.table({"line_number": pa.array(nums, pa.int64()),
-                       "title_masked": pa.array(titles, pa.string()),
-                       "text_masked": pa.array(texts, pa.string()),
-                       "lang": pa.array(langs, pa.string())})
-    else:
-        py = pa.table({"line_number": pa.array([], pa.int64()), "title_masked": pa.array([], pa.string()),
-                       "text_masked": pa.array([], pa.string()), "lang": pa.array([], pa.string())})
-    con.register("_social_py", py)
-    con.execute(
-        """insert into raw.social_posts
-           select ?, ?, ?, ?, p.line_number, p.platform, p.post_id, p.created_at, p.collected_at,
-                  case when p.author is not null then
-                       left(sha256(?::blob || unhex(sha256(?::blob || encode(p.platform || ':' || p.author)))), ?)
-                  end,
-                  case when f.needs_mask then y.title_masked else p.title end,
-                  case when f.needs_mask then y.text_masked else p.text end,
-                  p.rating, p.company,
-                  coalesce(f.fast_lang, y.lang),
-                  case when f.fast_lang is not null then 'function_words' else 'lingua' end
-           from _social_parsed p
-           join _social_flags f using (line_number)
-           left join _social_py y using (line_number)
-           where p.reason is null""",
-        [rel, digest, rel, loaded_at, opad, ipad, privacy.PSEUDONYM_CHARS])
-    con.unregister("_social_py")
     n_lines, n_bad = con.execute(
-        "select count(*), count(*) filter (where reason is not null) from _social_parsed").fetchone()
-    con.execute("drop table if exists _social_flags")
-    return n_lines, n_lines - n_bad, n_bad
+        f"select count(*), count(*) filter (where reason is not null) from {parsed}").fetchall()[0]
+    return todo, n_lines, n_bad
 
 
-def _strict_json_check(con, numbers: np.ndarray, values: pa.Array) -> None:
+def _python_work(todo: list) -> pa.Table:
+    """Python part: mask the flagged texts (privacy.mask_text) and ask lingua for the posts the
+    function-word rule left undecided. Touches no database."""
+    nums = [r[0] for r in todo]
+    titles = [privacy.mask_text(r[3]) if r[1] else r[3] for r in todo]
+    texts = [privacy.mask_text(r[4]) if r[1] else r[4] for r in todo]
+    langs = [r[2] for r in todo]
+    need_lang = [i for i, r in enumerate(todo) if r[2] is None]
+    detected = language.lingua_languages([((todo[i][3] or "") + " " + todo[i][4]).strip() for i in need_lang])
+    for i, lang in zip(need_lang, detected):
+        langs[i] = lang
+    return pa.table({"line_number": pa.array(nums, pa.int64()),
+                     "title_masked": pa.array(titles, pa.string()),
+                     "text_masked": pa.array(texts, pa.string()),
+                     "lang": pa.array(langs, pa.string())})
+
+
+def _finish_block(con, slot: int, py: pa.Table, rel: str, digest: str, loaded_at,
+                  ipad: bytes, opad: bytes) -> None:
+    """SQL part 2: insert the block's valid lines, masked, pseudonymised (HMAC in SQL) and
+    language-tagged."""
+    con.register(f"_social_py_{slot}", py)
+    con.execute(
+        f"""insert into raw.social_posts
+            select ?, ?, ?, ?, p.line_number, p.platform, p.post_id, p.created_at, p.collected_at,
+                   case when p.author is not null then
+                        left(sha256(?::blob || unhex(sha256(?::blob || encode(p.platform || ':' || p.author)))), ?)
+                   end,
+                   case when f.needs_mask then y.title_masked else p.title end,
+                   case when f.needs_mask then y.text_masked else p.text end,
+                   p.rating, p.company,
+                   coalesce(f.fast_lang, y.lang),
+                   case when f.fast_lang is not null then 'function_words' else 'lingua' end
+            from _social_parsed_{slot} p
+            join _social_flags_{slot} f using (line_number)
+            left join _social_py_{slot} y using (line_number)
+            where p.reason is null""",
+        [rel, digest, rel, loaded_at, opad, ipad, privacy.PSEUDONYM_CHARS])
+    con.unregister(f"_social_py_{slot}")
+    con.execute(f"drop table if exists _social_flags_{slot}")
+    con.execute(f"drop table if exists _social_parsed_{slot}")
+
+
+def _strict_json_check(con, parsed: str, numbers: np.ndarray, values: pa.Array) -> None:
     """Lines DuckDB accepted but that contain ``,}`` / ``,]``: strict JSON (json.loads) decides."""
     import json
 
-    rows = con.execute("select line_number from _social_parsed where maybe_lenient").fetchall()
+    rows = con.execute(f"select line_number from {parsed} where maybe_lenient").fetchall()
     bad = []
     for (line_number,) in rows:
         raw = values[int(np.searchsorted(numbers, line_number))].as_py()
@@ -436,6 +468,6 @@ def _strict_json_check(con, numbers: np.ndarray, values: pa.Array) -> None:
         except ValueError:
             bad.append(line_number)
     if bad:
-        con.execute("update _social_parsed set reason = 'invalid JSON' where line_number in "
+        con.execute(f"update {parsed} set reason = 'invalid JSON' where line_number in "
                     "(select unnest(?::bigint[]))", [bad])
 
