@@ -86,17 +86,6 @@ def test_duckdb_1x_reads_every_mart(bi_home, version):  # noqa: F811
 
 # -- self-describing ----------------------------------------------------------------------------
 
-# Published tables whose descriptions are not (yet) in their dbt YAML / the publisher; each is
-# expected to fail here until its owner adds them (then the xfail turns into a pass).
-KNOWN_GAPS = {
-    "marts.mart_social_quotes": "social mart columns have no dbt descriptions yet",
-    "marts.mart_social_themes": "social mart columns have no dbt descriptions yet",
-    "marts.mart_social_volume": "social mart columns have no dbt descriptions yet",
-    "audit.social_load_totals": "some columns have no dbt description",
-    "audit.social_quarantine": "some columns have no dbt description",
-}
-
-
 def _published_tables() -> list[str]:
     from test_bi_support import published_home
 
@@ -118,9 +107,9 @@ def _comment_params():
                  "marts.dim_channel", "marts.dim_sector", "marts.dim_persona", "marts.dim_question",
                  "marts.dim_category", "marts.dim_wave", "marts.fct_social_posts", "audit.reconciliation",
                  "audit.survey_weighting", "audit.ingested_files", "audit.publish_info",
-                 "audit.quality_results", *KNOWN_GAPS]:
-        marks = [pytest.mark.xfail(reason=KNOWN_GAPS[name], strict=False)] if name in KNOWN_GAPS else []
-        params.append(pytest.param(name, marks=marks, id=name))
+                 "audit.quality_results", "marts.mart_social_quotes", "marts.mart_social_themes",
+                 "marts.mart_social_volume", "audit.social_load_totals", "audit.social_quarantine"]:
+        params.append(pytest.param(name, id=name))
     return params
 
 

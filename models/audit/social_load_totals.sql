@@ -16,7 +16,7 @@ posts as (
 ),
 
 files as (
-    select count(*) as n from {{ source('warehouse_ops', 'active_deliveries') }} where kind = 'social'
+    select count(*) as n from {{ source('warehouse_ops', 'active_social_deliveries') }}
 )
 
 select

@@ -1,5 +1,5 @@
-"""Social domain asset: monthly post exports (one partition per month) staged as pending
-deliveries (spec §6)."""
+"""Social domain assets: monthly post exports (one partition per month) staged as pending
+deliveries (spec §6) — the valid lines and the malformed lines, written together."""
 
 import dagster as dg
 from dagster import AssetExecutionContext
@@ -10,17 +10,20 @@ from orchestration.survey.assets import FILES_ACCEPTED_CHECK, ingestion_events
 from orchestration.survey.ingest import FileOutcome
 
 SOCIAL_RAW = dg.AssetKey(["raw", "social_posts"])
+SOCIAL_MALFORMED = dg.AssetKey(["raw", "social_malformed_lines"])
 _STATUS = {"staged": "staged", "restaged": "staged", "ignored": "ignored", "failed": "rejected"}
 
 
-@dg.asset(
-    key=SOCIAL_RAW,
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(SOCIAL_RAW, group_name="social", kinds={"python", "duckdb"}, skippable=True,
+                     description="Posts from landing/social (JSONL exports), parsed, masked, pseudonymised and "
+                                 "language-tagged (one row per valid line)."),
+        dg.AssetSpec(SOCIAL_MALFORMED, group_name="social", kinds={"duckdb"}, skippable=True,
+                     description="Malformed lines of the exports: file, physical line number and reason "
+                                 "(never the line itself)."),
+    ],
     partitions_def=social_months,
-    output_required=False,
-    group_name="social",
-    kinds={"python", "duckdb"},
-    description="Posts from landing/social (JSONL exports), parsed, masked, pseudonymised and language-tagged; "
-                "malformed lines go to the quarantine table, the rest loads.",
     check_specs=[dg.AssetCheckSpec(FILES_ACCEPTED_CHECK, asset=SOCIAL_RAW,
                                    description="Every social export seen in this run could be read.")],
 )
@@ -36,4 +39,8 @@ def social_posts(context: AssetExecutionContext, warehouse: WarehouseResource):
     outcomes = [FileOutcome(f.path, "social", f.partition, _STATUS.get(f.status, f.status),
                             f.message or f"{f.lines_read:,} lines ({f.malformed_lines:,} malformed)",
                             f.valid_lines) for f in report.files]
-    yield from ingestion_events(SOCIAL_RAW, outcomes)
+    for event in ingestion_events(SOCIAL_RAW, outcomes):
+        yield event
+        if isinstance(event, dg.MaterializeResult):
+            yield dg.MaterializeResult(asset_key=SOCIAL_MALFORMED, metadata={
+                "malformed_lines": sum(f.malformed_lines for f in report.files)})

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from orchestration.resources import WarehouseResource
-from orchestration.social.assets import SOCIAL_RAW
+from orchestration.social.assets import SOCIAL_MALFORMED, SOCIAL_RAW
 from orchestration.survey.assets import SURVEY_RAW
 from orchestration.warehouse import state
 
@@ -17,7 +17,7 @@ ACTIVE = {
     specs=[
         dg.AssetSpec(ACTIVE["survey"], deps=[SURVEY_RAW], group_name="survey", kinds={"duckdb"},
                      description="Per wave, the delivery this build uses (pending if any, else current)."),
-        dg.AssetSpec(ACTIVE["social"], deps=[SOCIAL_RAW], group_name="social", kinds={"duckdb"},
+        dg.AssetSpec(ACTIVE["social"], deps=[SOCIAL_RAW, SOCIAL_MALFORMED], group_name="social", kinds={"duckdb"},
                      description="Per social export file, the delivery this build uses (pending if any, else current)."),
     ],
     can_subset=True,

@@ -4,12 +4,12 @@ import json
 
 import dagster as dg
 
-from orchestration.jobs import RAW_ASSETS, build_and_publish
+from orchestration.jobs import INGESTED, RAW_ASSETS, build_and_publish
 
 
 def build_selection(asset_graph, updated: list[dg.AssetKey]) -> list[dg.AssetKey]:
     """Everything downstream of the updated raw assets (the raw assets themselves excluded)."""
-    raw = dg.AssetSelection.keys(*RAW_ASSETS)
+    raw = dg.AssetSelection.keys(*INGESTED)
     downstream = dg.AssetSelection.keys(*updated).downstream() - raw
     # plus what they need that no raw data feeds (seeds and models on seeds only): cheap, and
     # a new build database needs them

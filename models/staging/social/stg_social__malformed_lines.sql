@@ -7,7 +7,6 @@ select
     r.line_number,
     r.reason
 from {{ source('social_raw', 'social_malformed_lines') }} as r
-join {{ source('warehouse_ops', 'active_deliveries') }} as d
-    on d.kind = 'social'
-   and d.key = r._delivery_key
+join {{ source('warehouse_ops', 'active_social_deliveries') }} as d
+    on d.key = r._delivery_key
    and d.content_hash = r._content_hash

@@ -17,7 +17,6 @@ select
     coalesce(r.lang, 'und') as lang,
     r.lang_method
 from {{ source('social_raw', 'social_posts') }} as r
-join {{ source('warehouse_ops', 'active_deliveries') }} as d
-    on d.kind = 'social'
-   and d.key = r._delivery_key
+join {{ source('warehouse_ops', 'active_social_deliveries') }} as d
+    on d.key = r._delivery_key
    and d.content_hash = r._content_hash
