@@ -7,3 +7,18 @@
         {{ return(['Q5']) }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- The variable sets of the mart groups (int_survey__mart_groups.set_key), each a sorted list
+    of variable names; read at run time, so the cells follow the mart design. -#}
+{% macro survey_variable_sets() -%}
+    {%- if execute -%}
+        {%- set rows = run_query("select distinct set_key from " ~ ref('int_survey__mart_groups') ~ " where set_key <> '' order by set_key") -%}
+        {%- set sets = [] -%}
+        {%- for key in rows.columns[0].values() -%}
+            {%- do sets.append(key.split(',')) -%}
+        {%- endfor -%}
+        {{ return(sets) }}
+    {%- else -%}
+        {{ return([['Q5']]) }}
+    {%- endif -%}
+{%- endmacro %}

@@ -1,12 +1,14 @@
 -- Every survey mart's numbers in one place (spec §4): weighted share, bases, Wilson
 -- interval on the effective base, and the change against the previous wave that asked
 -- the same question with a two-proportion z-test. Marts only select and rename.
+-- Bases and hits arrive as cells of respondents (int_survey__answer_cells): counts and weight
+-- sums are sums over the cells.
 with bases as (
     select
         mart, g1, g2, wave,
-        count(*) as base_unweighted,
-        sum(weight) as base_weighted,
-        sum(weight * weight) as base_weight_sq
+        sum(n) as base_unweighted,
+        sum(sw) as base_weighted,
+        sum(sw2) as base_weight_sq
     from {{ ref('int_survey__mart_base') }}
     group by mart, g1, g2, wave
 ),
@@ -14,8 +16,8 @@ with bases as (
 hits as (
     select
         mart, g1, g2, category, wave,
-        count(*) as n_unweighted,
-        sum(weight) as hit_weighted
+        sum(n) as n_unweighted,
+        sum(sw) as hit_weighted
     from {{ ref('int_survey__mart_hits') }}
     group by mart, g1, g2, category, wave
 ),
