@@ -19,7 +19,9 @@ FILES_ACCEPTED_CHECK = "no_rejected_files"
 
 def outcomes_metadata(outcomes) -> dict:
     table = [{"path": o.path, "partition": o.partition, "status": o.status, "rows": o.rows,
-              "message": o.message, "report": o.report} for o in outcomes]
+              "message": o.message, "report": o.report,
+              "seconds": {k: round(v, 3) for k, v in (getattr(o, "seconds", None) or {}).items()}}
+             for o in outcomes]
     counts = {s: sum(o.status == s for o in outcomes) for s in ("staged", "unchanged", "rejected", "ignored", "skipped")}
     return {"outcomes": dg.MetadataValue.json(table), **{f"files_{k}": v for k, v in counts.items()},
             "rows_staged": sum(o.rows for o in outcomes if o.status == "staged")}

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from orchestration.survey import codebook as cb
-from orchestration.survey.readers import numeric_view
+from orchestration.survey.readers import _is_numeric, as_object_cells, numeric_view
 
 EXAMPLES_CAP = 20
 
@@ -97,8 +97,10 @@ class _Checker:
             [r for r in self.respids[idx[:EXAMPLES_CAP]] if r not in ("", None)], variable))
 
 
-def _examples(values: np.ndarray, mask: np.ndarray, k: int = 5) -> str:
-    uniq = pd.unique(pd.Series(values[mask]).astype(str))[:k]
+def _examples(values, mask: np.ndarray, k: int = 5) -> str:
+    if not mask.any():
+        return ""
+    uniq = pd.unique(pd.Series(np.asarray(values[mask], dtype=object)).astype(str))[:k]
     return ", ".join(uniq)
 
 
@@ -151,11 +153,14 @@ def validate(frame: pd.DataFrame, wave: int, max_bad_rows: int = 0) -> Validatio
     if "RESPID" in column:
         cells = frame[column["RESPID"]]
         values, empty, _ = numeric_view(cells)
-        as_text = cells.map(lambda v: None if v is None else str(v).strip())
         integral = ~empty & np.isfinite(values) & (values == np.floor(values))
         # numeric ids delivered as 12.0 are the id 12
-        as_text = as_text.where(~integral, pd.Series(values, dtype=float).map(
-            lambda x: str(int(x)) if np.isfinite(x) else None))
+        if _is_numeric(cells):
+            as_text = _numeric_ids(values, empty, integral)
+        else:
+            as_text = cells.map(lambda v: None if v is None else str(v).strip())
+            as_text = as_text.where(~integral, pd.Series(values, dtype=float).map(
+                lambda x: str(int(x)) if np.isfinite(x) else None))
         ck.respids = as_text.fillna("").to_numpy(dtype=object)
         ck.fail("respid_missing", empty, "RESPID", "RESPID is empty")
         dup = as_text.duplicated(keep=False).to_numpy() & ~empty
@@ -176,7 +181,7 @@ def validate(frame: pd.DataFrame, wave: int, max_bad_rows: int = 0) -> Validatio
                                            int(bad.sum()), (np.flatnonzero(bad)[:EXAMPLES_CAP] + 1).tolist()))
             numbers[var.name] = np.where(bad, np.nan, values)
             continue
-        raw = cells.to_numpy(dtype=object)
+        raw = cells                  # examples only (converted when there is an error)
         ck.fail("invalid_number", bad, var.name, f"value(s) that are not numbers (e.g. {_examples(raw, bad)})")
         finite = ~empty & ~bad
         fractional = finite & (values != np.floor(np.where(finite, values, 0)))
@@ -243,8 +248,20 @@ def validate(frame: pd.DataFrame, wave: int, max_bad_rows: int = 0) -> Validatio
         return ValidationResult(wave, ck.errors, ck.warnings, None, ck.n)
 
     typed = _typed(frame, column, numbers, ck.respids, wave, extra + later)
-    typed = typed[keep].reset_index(drop=True)
+    if not keep.all():
+        typed = typed[keep].reset_index(drop=True)
     return ValidationResult(wave, [], ck.warnings, typed, ck.n, dropped)
+
+
+def _numeric_ids(values: np.ndarray, empty: np.ndarray, integral: np.ndarray) -> pd.Series:
+    """RESPIDs of a numeric column as text, as the object path gives them: a whole number as
+    its integer digits (12.0 is "12"), anything else as ``str`` of the value, empty as None."""
+    text = np.full(len(values), None, dtype=object)
+    small = integral & (np.abs(values) < 2.0 ** 62)
+    text[small] = values[small].astype(np.int64).astype(str).tolist()
+    for i in np.flatnonzero(~empty & ~small):
+        text[i] = str(int(values[i])) if integral[i] else str(float(values[i]))
+    return pd.Series(text, dtype=object)
 
 
 def _typed(frame, column, numbers, respids, wave, extra_cols) -> pd.DataFrame:
@@ -258,11 +275,12 @@ def _typed(frame, column, numbers, respids, wave, extra_cols) -> pd.DataFrame:
             if name == "GEWICHT":
                 out[name] = numbers[name]
             else:
-                out[name] = pd.array(np.where(np.isnan(numbers[name]), 0, numbers[name]).astype(np.int64),
-                                     dtype="Int64")
-                out[name][np.isnan(numbers[name])] = pd.NA
+                missing = np.isnan(numbers[name])
+                out[name] = pd.arrays.IntegerArray(
+                    np.where(missing, 0, numbers[name]).astype(np.int64), missing)
         elif name in column and not var.is_numeric and var.first_wave <= wave:
-            out[name] = frame[column[name]].map(lambda v: None if v is None else str(v)).to_numpy(dtype=object)
+            out[name] = as_object_cells(frame[column[name]]).map(
+                lambda v: None if v is None else str(v)).to_numpy(dtype=object)
         else:
             out[name] = pd.array([pd.NA] * n, dtype="Float64" if name == "GEWICHT" else (
                 "Int64" if var.is_numeric else "string"))

@@ -1,7 +1,8 @@
 """Raking (iterative proportional fitting) of a wave to population margins, spec §3.
 
-Vectorised with numpy: one sweep over a margin is a ``bincount`` and a gather, so a
-million respondents rake in well under a second. The cycle structure (rake to
+Vectorised with numpy on the raking cells (respondents grouped by their categories of the four
+margins, a few hundred at most): a weight is a function of the cell, so a sweep over a margin is
+a ``bincount`` over the cells, and a million respondents rake in milliseconds. The cycle structure (rake to
 convergence, normalise to mean 1, clip to the bounds, repeat) is the contract's, so that
 with no binding bound the answer is the unique raking solution any correct library gives.
 """
@@ -149,23 +150,56 @@ def _prepare(wave: int, codes: dict[str, np.ndarray], targets: dict[str, dict[in
     return margins
 
 
-def _max_deviation(w: np.ndarray, margins: list[_Margin]) -> float:
-    total = w.sum()
-    return max(float(np.max(np.abs(np.bincount(m.index, weights=w, minlength=m.target.size) / total - m.target)))
-               for m in margins)
+@dataclass(frozen=True)
+class _Cells:
+    """Respondents grouped by their raking cell (one category of every margin).
+
+    A raking weight is a function of the cell: every sweep multiplies it by one factor per
+    margin category. So the algorithm runs on the few hundred cells with their respondent
+    counts as frequency weights — the same sums, the same cycles, the same answer — and the
+    weights are handed out per respondent at the end.
+    """
+
+    counts: np.ndarray                  # respondents per cell
+    index: list[np.ndarray]             # per margin: category index per cell
+    inverse: np.ndarray                 # cell per respondent
 
 
-def _rake_to_convergence(w: np.ndarray, margins: list[_Margin]) -> tuple[np.ndarray, int, float]:
+def _cells(margins: list[_Margin]) -> _Cells:
+    key = np.zeros(margins[0].index.size, dtype=np.int64)
+    for m in margins:
+        key = key * m.target.size + m.index
+    size = int(np.prod([m.target.size for m in margins]))
+    counts = np.bincount(key, minlength=size)
+    present = np.flatnonzero(counts)
+    position = np.zeros(size, dtype=np.int64)
+    position[present] = np.arange(present.size)
+    index, rest = [], present.copy()
+    for m in reversed(margins):
+        index.append(rest % m.target.size)
+        rest //= m.target.size
+    return _Cells(counts[present].astype(float), index[::-1], position[key])
+
+
+def _max_deviation(w: np.ndarray, margins: list[_Margin], cells: _Cells) -> float:
+    fw = cells.counts * w
+    total = fw.sum()
+    return max(float(np.max(np.abs(np.bincount(i, weights=fw, minlength=m.target.size) / total - m.target)))
+               for m, i in zip(margins, cells.index))
+
+
+def _rake_to_convergence(w: np.ndarray, margins: list[_Margin], cells: _Cells) -> tuple[np.ndarray, int, float]:
     sweeps = 0
-    best = _max_deviation(w, margins)
+    best = _max_deviation(w, margins, cells)
     while best > INNER_TOL and sweeps < MAX_SWEEPS_PER_CYCLE:
-        for m in margins:
-            totals = np.bincount(m.index, weights=w, minlength=m.target.size)
+        for m, i in zip(margins, cells.index):
+            fw = cells.counts * w
+            totals = np.bincount(i, weights=fw, minlength=m.target.size)
             with np.errstate(divide="ignore", invalid="ignore"):
-                factor = np.where(totals > 0, m.target * w.sum() / totals, 0.0)
-            w = w * factor[m.index]
+                factor = np.where(totals > 0, m.target * fw.sum() / totals, 0.0)
+            w = w * factor[i]
         sweeps += 1
-        dev = _max_deviation(w, margins)
+        dev = _max_deviation(w, margins, cells)
         if dev >= best:      # no further progress: floating point floor reached
             best = min(best, dev)
             break
@@ -180,16 +214,17 @@ def rake(wave: int, codes: dict[str, np.ndarray], targets: dict[str, dict[int, f
     n = margins[0].index.size
     if n == 0:
         raise WeightingError(f"Wave {wave} cannot be weighted: it has no respondents.")
-    w = np.ones(n)
+    cells = _cells(margins)
+    w = np.ones(cells.counts.size)
     sweeps = 0
     for cycle in range(1, MAX_CYCLES + 1):
-        w, s, _ = _rake_to_convergence(w, margins)
+        w, s, _ = _rake_to_convergence(w, margins, cells)
         sweeps += s
-        w = w * (n / w.sum())
+        w = w * (n / (cells.counts * w).sum())
         w = np.clip(w, lower, upper)
-        dev = _max_deviation(w, margins)
+        dev = _max_deviation(w, margins, cells)
         if dev <= MARGIN_TOL and w.min() >= lower - BOUND_TOL and w.max() <= upper + BOUND_TOL:
-            return WeightingResult(w, sweeps, cycle, dev)
+            return WeightingResult(w[cells.inverse], sweeps, cycle, dev)
     raise WeightingError(
         f"Wave {wave} cannot be weighted: after {MAX_CYCLES} raking cycles with weights clipped to "
         f"[{lower}, {upper}] the margins are still {dev:.3g} away from their targets "
