@@ -137,9 +137,10 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
-def test_gx_needs_no_network_and_costs_a_few_seconds_per_run(tmp_path):
+def test_gx_needs_no_network(tmp_path):
     """A fresh process with the network cut off: import GX, one context, the three suites on
-    frames of the sample's size, Data Docs. The measured overhead is printed (pytest -s)."""
+    frames of the sample's size, Data Docs. The measured overhead is printed (pytest -s); it is
+    a figure for docs/quality.md, not an assertion (speed lives in benchmarks)."""
     done = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path)], capture_output=True, text=True,
                           cwd=PROJECT_DIR, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -147,7 +148,6 @@ def test_gx_needs_no_network_and_costs_a_few_seconds_per_run(tmp_path):
     assert report["suites"] == {"weighting": True, "survey_totals": True, "social_totals": True}
     print(f"\nGX overhead per run: {report['overhead']:.2f} s "
           + ", ".join(f"{k} {v:.2f} s" for k, v in report["timings"].items()))
-    assert report["overhead"] < 15      # a few seconds in practice (~3 s, most of it `import great_expectations`)
     assert (tmp_path / "quality" / "index.html").exists()
 
 
