@@ -108,7 +108,19 @@ def test_build_sensor_follows_staged_data_only(tmp_path):
         instance.add_dynamic_partitions("survey_waves", ["2026"])
         job = defs.resolve_job_def("ingest_survey_wave")
         assert job.execute_in_process(instance=instance, partition_key="2026").success
+        # nothing published yet: the first build is a full one (every model exists afterwards)
         result = _evaluate(build_after_ingestion_sensor, None, instance)
+        [request] = result.run_requests
+        assert request.asset_selection is None
+        assert not _evaluate(build_after_ingestion_sensor, result.cursor, instance).run_requests
+        # once published (code and targets as now), a new survey delivery builds what depends on it
+        from orchestration.publish.publish import _write_marker, project_code_hash
+        from orchestration.survey.weighting import load_targets
+        home.published_db.write_bytes(b"")
+        _write_marker(home, load_targets(home.targets_override).content_hash, project_code_hash())
+        write_wave(make_wave(2026, 41), home.landing_survey / "voice_monitor_2026.csv")
+        assert job.execute_in_process(instance=instance, partition_key="2026").success
+        result = _evaluate(build_after_ingestion_sensor, result.cursor, instance)
         [request] = result.run_requests
         selected = {k.to_user_string() for k in request.asset_selection}
         assert {"weights/survey_weights", "marts/mart_personas", "warehouse/voice_monitor"} <= selected
@@ -117,6 +129,13 @@ def test_build_sensor_follows_staged_data_only(tmp_path):
         # a run that finds nothing new materializes nothing, so no build follows
         assert job.execute_in_process(instance=instance, partition_key="2026").success
         assert not _evaluate(build_after_ingestion_sensor, result.cursor, instance).run_requests
+        # new population targets: a full rebuild, once
+        home.targets_override.parent.mkdir(parents=True, exist_ok=True)
+        from orchestration.paths import SEEDS_DIR
+        home.targets_override.write_text((SEEDS_DIR / "population_targets.csv").read_text() + "\n")
+        result = _evaluate(build_after_ingestion_sensor, result.cursor, instance)
+        [request] = result.run_requests
+        assert request.asset_selection is None and request.run_key.startswith("rebuild:")
 
 
 # --- processes: dev server, readers, kill -9 ---------------------------------------------------

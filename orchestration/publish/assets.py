@@ -26,11 +26,12 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
     con = warehouse.connect()
     try:
         committed = state.commit_pending(con)
-        fingerprint = current_fingerprint(con, load_targets(home.targets_override).content_hash)
+        targets_hash = load_targets(home.targets_override).content_hash
+        fingerprint = current_fingerprint(con, targets_hash)
         if is_published(con, home, fingerprint):
             context.log.info("The published database is already up to date; left untouched.")
             return dg.MaterializeResult(metadata={"published": False, "path": str(home.published_db)})
-        result = publish(con, home, fingerprint, warehouse.publish_storage_version)
+        result = publish(con, home, fingerprint, warehouse.publish_storage_version, targets_hash)
     finally:
         con.close()
     context.log.info(f"Published {result.path} ({result.tables} tables, {result.size_bytes / 1e6:.1f} MB)")

@@ -95,6 +95,30 @@ def current_fingerprint(con, targets_hash: str) -> str:
     return state.active_fingerprint(con, targets_hash, project_code_hash())
 
 
+def marker_path(home: Home) -> Path:
+    return home.state / "published.json"
+
+
+def published_inputs(home: Home) -> dict:
+    """What the last publish was built from besides the data (code and targets hashes), as a
+    plain file: the build sensor reads it without opening the build database."""
+    import json
+
+    try:
+        return json.loads(marker_path(home).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_marker(home: Home, targets_hash: str, code_hash: str) -> None:
+    import json
+
+    tmp = marker_path(home).with_suffix(".tmp")
+    tmp.write_text(json.dumps({"code_hash": code_hash, "targets_hash": targets_hash,
+                               "published_at": dt.datetime.now(dt.timezone.utc).isoformat()}), encoding="utf-8")
+    tmp.replace(marker_path(home))
+
+
 def is_published(con, home: Home, fingerprint: str) -> bool:
     return home.published_db.exists() and state.kv_get(con, FINGERPRINT_KEY) == fingerprint
 
@@ -117,7 +141,8 @@ def remove_stale_temp_files(home: Home) -> None:
         stale.unlink(missing_ok=True)
 
 
-def publish(con, home: Home, fingerprint: str, storage_version: str = "v1.0.0") -> PublishResult:
+def publish(con, home: Home, fingerprint: str, storage_version: str = "v1.0.0",
+            targets_hash: str = "") -> PublishResult:
     """Copy marts and audit tables from the build database into a new file and swap it in."""
     home.warehouse_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temp_files(home)
@@ -167,4 +192,5 @@ def publish(con, home: Home, fingerprint: str, storage_version: str = "v1.0.0") 
     os.replace(tmp, home.published_db)
     _fsync(home.warehouse_dir)
     state.kv_set(con, FINGERPRINT_KEY, fingerprint)
+    _write_marker(home, targets_hash, project_code_hash())
     return PublishResult(home.published_db, tables, home.published_db.stat().st_size, fingerprint)
