@@ -15,11 +15,32 @@ with live as (
 
 long as (
     {{ unpivot_non_null('live', ['wave', 'RESPID'], survey_answer_variables() + ['LEEFTIJD_BAND'], 'variable', 'value') }}
+),
+
+typed as (
+    select
+        cast(wave as integer) as wave,
+        cast(RESPID as varchar) as respid,
+        cast(upper(variable) as varchar) as variable,
+        cast(value as integer) as value
+    from long
 )
 
+-- labels from the codebook seeds: the question text and, for coded answers, the category
+-- code used in the marts with its Dutch and English label
 select
-    cast(wave as integer) as wave,
-    cast(RESPID as varchar) as respid,
-    cast(upper(variable) as varchar) as variable,
-    cast(value as integer) as value
-from long
+    t.wave,
+    t.respid,
+    t.variable,
+    t.value,
+    v.question_nl,
+    nullif(v.list_name, '') as code_list,
+    l.code_snake as category,
+    l.label_nl as answer_label_nl,
+    l.label_en as answer_label_en
+from typed as t
+left join {{ ref('survey_variables') }} as v
+    on v.variable = t.variable
+left join {{ ref('code_labels') }} as l
+    on l.list = v.list_name
+   and l.code = t.value
