@@ -1,6 +1,7 @@
 """dbt models as Dagster assets; dbt tests surface as asset checks."""
 
 
+import os
 from typing import Any, Mapping
 
 import dagster as dg
@@ -51,6 +52,9 @@ translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_as
 def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     home = warehouse.home  # exports VOICE_MONITOR_WORK_DB for profiles.yml
     target = home.state / "dbt_target"
-    invocation = dbt.cli(["build"], context=context, target_path=target)
+    # dbt.log at info level, not debug: the debug events (every statement, every cache update)
+    # cost seconds per build to format and write; errors and node results are info and stay
+    log_level = os.environ.get("VOICE_MONITOR_DBT_LOG_LEVEL_FILE", "info")
+    invocation = dbt.cli(["build", "--log-level-file", log_level], context=context, target_path=target)
     faults.reached("dbt")              # dbt is running as a child process of this run
     yield from invocation.stream()
