@@ -1,5 +1,11 @@
 -- Sector, themes (multi-label), sentiment and channel mentions of every Dutch post, from the
--- term occurrences and the rules in the seeds (docs/social.md).
+-- term occurrences and the rules in the seeds, combined with the learned lexicon
+-- (docs/social.md, "Learned lexicon"): seeds social_theme_weights / social_theme_thresholds
+-- and social_sentiment_weights / social_sentiment_intercepts, written by
+-- `python -m orchestration.social.train_lexicon`. The dbt vars social_learned_themes and
+-- social_learned_sentiment (default true) switch the learned part off (rules only).
+{%- set learned_themes = var('social_learned_themes', true) %}
+{%- set learned_sentiment = var('social_learned_sentiment', true) %}
 with posts as (
     select post_sk, rating from {{ ref('int_social__posts') }} where is_dutch
 ),
@@ -220,21 +226,165 @@ final as (
                                      when positive_score >= 2 then 0.5 else 0.25 end
             + theme_weight as sentiment_score
     from scored
+),
+
+-- the rules' verdict from the text alone (the Trustpilot rating is applied at the end)
+rule_sentiment as (
+    select
+        *,
+        case
+            when question and sentiment_score > -2 and sentiment_score < 2 then 'neutraal'
+            when sentiment_score <= -0.5 then 'negatief'
+            when sentiment_score >= 1.0 then 'positief'
+            else 'neutraal'
+        end as rule_text_sentiment
+    from final
+),
+
+{% if learned_themes or learned_sentiment -%}
+-- learned lexicon ---------------------------------------------------------------------------
+{%- set theme_codes = ['geen_medewerker', 'chatbot_loop', 'onjuist_antwoord', 'alleen_faq', 'niet_begrepen',
+                       'wachttijd', 'bereikbaarheid', 'bot_of_mens', 'opgelost'] %}
+{%- set sentiment_codes = ['negatief', 'neutraal', 'positief'] %}
+-- a post's terms (words, word pairs, concepts) plus what the rules concluded
+learned_terms as (
+    select post_sk, term from {{ ref('int_social__post_terms') }}
+    union all
+    select post_sk, 'rule:' || theme from fired
+    union all
+    select post_sk, 'rule_sentiment:' || rule_text_sentiment from rule_sentiment
+),
+
+-- the weight seeds (long: term, label, weight) as one row per term with a column per label, so
+-- a post's terms are joined once; seed terms are normalised like the text (an analyst may type
+-- 'Wacht Rij'), pseudo-terms ('concept:…', 'rule:…') contain ':' and are taken as they are
+weights_long as (
+    select term, 't_' || theme as label, weight from {{ ref('social_theme_weights') }}
+    union all
+    select term, 's_' || sentiment, weight from {{ ref('social_sentiment_weights') }}
+),
+
+weights as (
+    select
+        case when contains(term, ':') then term else {{ social_normalise_term('term') }} end as term,
+        {%- for c in theme_codes %}
+        coalesce(sum(weight) filter (where label = 't_{{ c }}'), 0) as t_{{ c }},
+        {%- endfor %}
+        {%- for c in sentiment_codes %}
+        coalesce(sum(weight) filter (where label = 's_{{ c }}'), 0) as s_{{ c }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from weights_long
+    group by 1
+),
+
+term_sums as (
+    select
+        t.post_sk,
+        {%- for c in theme_codes %}
+        sum(w.t_{{ c }}) as t_{{ c }},
+        {%- endfor %}
+        {%- for c in sentiment_codes %}
+        sum(w.s_{{ c }}) as s_{{ c }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from learned_terms as t
+    join weights as w on w.term = t.term
+    group by t.post_sk
+),
+
+theme_scores as (
+    unpivot (
+        select
+            p.post_sk,
+            {%- for c in theme_codes %}
+            coalesce(s.t_{{ c }}, 0) as {{ c }}{{ ',' if not loop.last }}
+            {%- endfor %}
+        from posts as p
+        left join term_sums as s on s.post_sk = p.post_sk
+    )
+    on {{ theme_codes | join(', ') }}
+    into name theme value score
+),
+
+learned_fired as (
+    select s.post_sk, s.theme
+    from theme_scores as s
+    join {{ ref('social_theme_thresholds') }} as h on h.theme = s.theme
+    left join fired as r on r.post_sk = s.post_sk and r.theme = s.theme
+    where h.intercept + s.score >= h.threshold
+       or (h.mode = 'rules_or_learned' and r.post_sk is not null)
+),
+
+learned_theme_lists as (
+    select f.post_sk, list(f.theme order by t.sort_order) as themes
+    from learned_fired as f
+    join taxonomy as t on t.field = 'theme' and t.code = f.theme
+    group by f.post_sk
+),
+
+sentiment_intercepts as (
+    select
+        {%- for c in sentiment_codes %}
+        coalesce(max(intercept) filter (where sentiment = '{{ c }}'), 0) as {{ c }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ ref('social_sentiment_intercepts') }}
+),
+
+sentiment_scores as (
+    select
+        p.post_sk,
+        {%- for c in sentiment_codes %}
+        i.{{ c }} + coalesce(s.s_{{ c }}, 0) as {{ c }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from posts as p
+    cross join sentiment_intercepts as i
+    left join term_sums as s on s.post_sk = p.post_sk
+),
+
+-- the highest score wins; ties go to the first of negatief, neutraal, positief
+learned_sentiments as (
+    select
+        post_sk,
+        case
+            when negatief >= neutraal and negatief >= positief then 'negatief'
+            when neutraal >= positief then 'neutraal'
+            else 'positief'
+        end as sentiment
+    from sentiment_scores
 )
+{%- else -%}
+-- learned lexicon switched off (dbt vars social_learned_themes / social_learned_sentiment)
+learned_theme_lists as (select null::bigint as post_sk, null::varchar[] as themes where false),
+learned_sentiments as (select null::bigint as post_sk, null::varchar as sentiment where false)
+{%- endif %}
 
 select
-    post_sk,
-    sector,
-    sector_score,
-    themes,
-    channels,
-    sentiment_score,
+    r.post_sk,
+    r.sector,
+    r.sector_score,
+    {% if learned_themes -%}
+    coalesce(lt.themes, []::varchar[])
+    {%- else -%}
+    r.themes
+    {%- endif %} as themes,
+    r.channels,
+    r.sentiment_score,
     case
-        when rating in (1, 2) then 'negatief'
-        when rating in (4, 5) then 'positief'
-        when question and sentiment_score > -2 and sentiment_score < 2 then 'neutraal'
-        when sentiment_score <= -0.5 then 'negatief'
-        when sentiment_score >= 1.0 then 'positief'
-        else 'neutraal'
-    end as sentiment
-from final
+        when r.rating in (1, 2) then 'negatief'
+        when r.rating in (4, 5) then 'positief'
+        {% if learned_sentiment -%}
+        else coalesce(ls.sentiment, r.rule_text_sentiment)
+        {%- else -%}
+        else r.rule_text_sentiment
+        {%- endif %}
+    end as sentiment,
+    r.themes as rule_themes,
+    {% if learned_themes or learned_sentiment -%}
+    coalesce(lt.themes, []::varchar[])
+    {%- else -%}
+    null::varchar[]
+    {%- endif %} as learned_themes,
+    r.rule_text_sentiment,
+    ls.sentiment as learned_sentiment
+from rule_sentiment as r
+left join learned_theme_lists as lt on lt.post_sk = r.post_sk
+left join learned_sentiments as ls on ls.post_sk = r.post_sk
