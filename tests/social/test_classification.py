@@ -92,12 +92,13 @@ def test_trustpilot_rating_informs_sentiment(tmp_path):
         {"r1": "negatief", "r5": "positief"}
 
 
-# measured on the labelled set (docs/social_quality.md): themes 0.63, sector 0.99, sentiment 0.66;
-# floors with a margin, so a rule change that makes things clearly worse fails here
+# measured on the labelled set (docs/social_quality.md) with the learned lexicon: themes 0.726,
+# sector 0.986, sentiment 0.762, language 0.990 (rules only: themes 0.635, sentiment 0.644);
+# floors with a margin, so a rule or lexicon change that makes things clearly worse fails here
 def test_quality_on_the_labelled_set_does_not_drop(labelled_predictions):
     posts, pred = labelled_predictions
     e = evaluate(posts, pred)
     assert Evaluation.macro(e.sector) >= 0.95
-    assert Evaluation.macro(e.themes) >= 0.58
-    assert Evaluation.macro(e.sentiment) >= 0.60
+    assert Evaluation.macro(e.themes) >= 0.68
+    assert Evaluation.macro(e.sentiment) >= 0.72
     assert e.language_accuracy >= 0.975
