@@ -248,6 +248,7 @@ def weight_active_waves(con, targets: Targets) -> dict[int, dict[str, float]]:
     of targets or a re-delivered wave can never leave a stale weight behind.
     """
     from orchestration.survey.codebook import age_band
+    from orchestration.warehouse import state
 
     frame = con.execute(ACTIVE_RESPONDENTS_SQL).df()
     results: dict[int, dict[str, float]] = {}
@@ -280,9 +281,15 @@ def weight_active_waves(con, targets: Targets) -> dict[int, dict[str, float]]:
                 c: s / total for c, s in shares.items()}
             for code in sorted(set(shares) | set(raking)):
                 target_rows.append((wave, variable, code, shares.get(code), raking.get(code)))
+    # the weights table is replaced, not emptied: deleting a million keys and inserting them
+    # again in one transaction makes DuckDB reconcile its primary-key index at commit (minutes
+    # at 1M respondents × 4 waves); dropping and re-creating it from its own DDL costs nothing
+    ddl = state.first_row(con.execute(
+        "select sql from duckdb_tables() where schema_name = 'weights' and table_name = 'survey_weights'"))[0]
     con.execute("begin")
     try:
-        con.execute("delete from weights.survey_weights")
+        con.execute("drop table weights.survey_weights")
+        con.execute(ddl)
         con.execute("delete from ops.survey_weighting")
         con.execute("delete from ops.population_targets")
         con.register("_weights", weights)
