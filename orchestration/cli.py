@@ -186,6 +186,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="write the Voice Monitor report (static HTML) under $VOICE_MONITOR_HOME/reports")
     p.add_argument("--wave", type=int, help="edition year (default: the latest published wave)")
     p.set_defaults(func=cmd_report)
+
+    from orchestration.bench.cli import add_parser as add_bench_parser
+
+    add_bench_parser(sub)       # voice-monitor bench (docs/benchmarks.md)
     return parser
 
 

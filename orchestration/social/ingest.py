@@ -146,6 +146,7 @@ def ingest_social(con: duckdb.DuckDBPyConnection, home: Home, run_id: str, log=N
             continue
         if key is None:
             key = privacy.load_or_create_key(home)
+            _limit_memory(con)
         t0 = time.perf_counter()
         try:
             result = _load_file(con, path, rel, partition, digest, run_id, key)
@@ -164,6 +165,17 @@ def ingest_social(con: duckdb.DuckDBPyConnection, home: Home, run_id: str, log=N
     if report.files:
         _info(log, report.summary())
     return report
+
+
+def _limit_memory(con) -> None:
+    """The same explicit DuckDB memory limit as dbt's (``VOICE_MONITOR_DUCKDB_MEMORY_LIMIT``,
+    default 4GB; empty = DuckDB's default of 80% of RAM): a large export's one transaction
+    otherwise lets DuckDB hold gigabytes of buffers (10M posts: ~10 GB of RSS)."""
+    import os
+
+    limit = os.environ.get("VOICE_MONITOR_DUCKDB_MEMORY_LIMIT", "4GB").strip()
+    if limit:
+        con.execute(f"set memory_limit = '{limit.replace(chr(39), '')}'")
 
 
 def _info(log, msg: str) -> None:

@@ -1,4 +1,7 @@
--- Respondents of the live waves with their raking weight (mean 1 within each wave).
+{{ config(materialized='view') }}
+-- Respondents of the live waves with their raking weight (mean 1 within each wave). A view:
+-- nothing reads it in bulk (the survey cells read the wide rows), and a table costs seconds
+-- and a copy of every respondent at scale.
 select
     r.wave,
     r.respid,

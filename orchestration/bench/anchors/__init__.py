@@ -1,0 +1,1 @@
+"""Handwritten anchors: the floor for this stack (no dbt, no Dagster), on the same raw files."""
