@@ -58,15 +58,18 @@ def task_run(args) -> dict:
             captured["after_run_seconds"] = time.perf_counter() - t0
 
     pipeline.run_once, handoff.after_run = run_once, after_run
-    progress = _Progress(Path(args.out + ".progress"))
-    progress.start()
+    # only runs the harness may stop at a time limit report progress (it costs a little)
+    progress = _Progress(Path(args.out + ".progress")) if args.progress else None
+    if progress:
+        progress.start()
     from orchestration.cli import main
 
     t0 = time.perf_counter()
     try:
         rc = main(["--home", args.home, "run"])
     finally:
-        progress.stop()
+        if progress:
+            progress.stop()
     cli_seconds = time.perf_counter() - t0
     summary = captured.get("summary")
     return {
@@ -84,7 +87,7 @@ def task_run(args) -> dict:
 
 
 class _Progress:
-    """Writes the step timings of the runs so far to a file every second, so that a run the
+    """Writes the step timings of the runs so far to a file every 5 seconds, so that a run the
     harness stops at its time limit still tells how long each finished step took and which
     step was running. It finds the runs through the Dagster instances ``run_once`` creates."""
 
@@ -136,7 +139,7 @@ class _Progress:
         return {"steps": steps, "running": running, "seconds": time.perf_counter() - self.started}
 
     def _loop(self) -> None:
-        while not self._halt.wait(1.0):
+        while not self._halt.wait(5.0):
             try:
                 _write(self.path, self.snapshot())
             except Exception:       # a snapshot racing the run is simply skipped
@@ -187,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--result", help="write the anchor's result table here (Parquet)")
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--memory-limit", default="")
+    p.add_argument("--progress", action="store_true",
+                   help="run: write the step timings so far to OUT.progress every second")
     args = p.parse_args(argv)
     payload = TASKS[args.task](args)
     payload["child_seconds"] = time.perf_counter() - started

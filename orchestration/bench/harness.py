@@ -137,7 +137,8 @@ class Bench:
         return m, payload
 
     def _product_run(self, scenario: str, rep: int, home: Path, timeout: float | None = None) -> Measurement:
-        m, payload = self._child(scenario, rep, ["run", "--home", str(home)], timeout=timeout)
+        args = ["run", "--home", str(home)] + (["--progress"] if timeout else [])
+        m, payload = self._child(scenario, rep, args, timeout=timeout)
         m.ok = m.ok and payload.get("status") in ("success", "noop")
         m.stages = run_stages(payload, m.wall)
         m.detail.update({"steps": payload.get("steps"), "files": payload.get("files"),
