@@ -43,17 +43,22 @@ def prepare_environment(home: Home) -> Home:
     return home
 
 
+# dbt_project.manifest_path (orchestration.transform.project), known without importing dagster-dbt
+# and dbt (1-2 s): a run with nothing to do never needs them
+MANIFEST = PROJECT_DIR / "target" / "manifest.json"
+
+
 def ensure_manifest() -> Path:
     """dagster-dbt needs target/manifest.json; (re)parse when it is missing or older than the project."""
-    from orchestration.transform.project import DBT_EXECUTABLE, dbt_project
-
-    manifest = Path(dbt_project.manifest_path)
+    manifest = MANIFEST
     sources = [PROJECT_DIR / "dbt_project.yml"]
     for folder in ("models", "macros", "seeds", "tests/dbt"):
         sources.extend((PROJECT_DIR / folder).rglob("*"))
     newest = max((p.stat().st_mtime for p in sources if p.is_file()), default=0)
     if not manifest.exists() or manifest.stat().st_mtime < newest:
         import subprocess
+
+        from orchestration.transform.project import DBT_EXECUTABLE
 
         subprocess.run([DBT_EXECUTABLE, "parse", "--project-dir", str(PROJECT_DIR),
                         "--profiles-dir", str(PROJECT_DIR), "--quiet"], check=True, cwd=PROJECT_DIR)
@@ -207,13 +212,8 @@ def run_once(home: Home | None = None, retry_failed: bool = False,
     """Same jobs as the sensors: one ingestion run per kind over its changed partitions (waves,
     months), then one build run for what depends on the staged data. Runs use an ephemeral Dagster instance (fast, no
     daemon needed); the audit tables and this summary are the record of a CLI run."""
-    import dagster as dg
-
-    from orchestration.jobs import RAW_ASSETS
     from orchestration.publish.publish import current_fingerprint, is_published, remove_stale_temp_files
-    from orchestration.social.partitions import social_months
     from orchestration.survey.ingest import plan_survey
-    from orchestration.survey.partitions import survey_waves
     from orchestration.survey.weighting import load_targets
     from orchestration.warehouse import state
 
@@ -239,6 +239,12 @@ def run_once(home: Home | None = None, retry_failed: bool = False,
         if plan.empty and not pending_kinds and up_to_date:
             return RunSummary(home, "noop", "Nothing new in the landing zone; the published database is up to date.",
                               seconds=time.monotonic() - started)
+        import dagster as dg      # only now: a run with nothing to do never loads Dagster
+
+        from orchestration.jobs import RAW_ASSETS
+        from orchestration.social.partitions import social_months
+        from orchestration.survey.partitions import survey_waves
+
         if plan.paths:
             say(f"New or changed: {', '.join(plan.paths)}")
         if pending_kinds:

@@ -9,6 +9,7 @@ anchors compute the product's numbers, and the whole ``--quick`` run goes throug
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -29,6 +30,13 @@ def test_stage_of_every_step_kind():
     assert stage_of("warehouse_dbt_models") == "dbt"
     assert stage_of("warehouse__voice_monitor") == "publish"
     assert stage_of("active_deliveries") == "orchestration"
+
+
+def test_pipeline_knows_the_manifest_path_without_dagster_dbt():
+    from orchestration.pipeline import MANIFEST
+    from orchestration.transform.project import dbt_project
+
+    assert MANIFEST == Path(dbt_project.manifest_path)
 
 
 def test_run_stages_add_up_to_the_wall_time():

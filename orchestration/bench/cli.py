@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from orchestration.bench.harness import Bench, Sizes
-
 ORDER = ("demo", "incremental", "noop", "survey", "anchor_survey", "raking", "social", "anchor_social")
-QUICK = Sizes(respondents=2_000, posts=20_000, repeat=1)
+QUICK = {"respondents": 2_000, "posts": 20_000, "repeat": 1}     # --quick sizes
 
 
 def add_parser(sub) -> None:
@@ -16,7 +14,7 @@ def add_parser(sub) -> None:
     p.add_argument("--scenarios", default="all",
                    help="comma-separated: " + ", ".join(ORDER) + " (default all)")
     p.add_argument("--quick", action="store_true",
-                   help=f"small smoke run ({QUICK.respondents:,} respondents per wave, {QUICK.posts:,} posts, "
+                   help=f"small smoke run ({QUICK['respondents']:,} respondents per wave, {QUICK['posts']:,} posts, "
                         "one repetition); does not touch docs/ unless --docs is given")
     p.add_argument("--respondents", type=int, help="respondents per wave for the survey scale scenario (default 1000000)")
     p.add_argument("--posts", type=int, help="posts for the social scale scenario (default 10000000)")
@@ -38,6 +36,7 @@ def cmd_bench(args) -> int:
     import shutil
 
     from orchestration.bench import report
+    from orchestration.bench.harness import Bench, Sizes
     from orchestration.paths import PROJECT_DIR, Home
 
     names = list(ORDER) if args.scenarios == "all" else [s.strip() for s in args.scenarios.split(",") if s.strip()]
@@ -46,7 +45,7 @@ def cmd_bench(args) -> int:
         print(f"Unknown scenario(s): {', '.join(unknown)} (choose from {', '.join(ORDER)})")
         return 1
     names = [n for n in ORDER if n in names]
-    base = QUICK if args.quick else Sizes()
+    base = Sizes(**QUICK) if args.quick else Sizes()
     sizes = Sizes(respondents=args.respondents or base.respondents, posts=args.posts or base.posts,
                   repeat=args.repeat or base.repeat, survey_timeout=args.survey_timeout,
                   social_timeout=args.social_timeout)

@@ -57,4 +57,25 @@ def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, wa
     log_level = os.environ.get("VOICE_MONITOR_DBT_LOG_LEVEL_FILE", "info")
     invocation = dbt.cli(["build", "--log-level-file", log_level], context=context, target_path=target)
     faults.reached("dbt")              # dbt is running as a child process of this run
+    _import_in_background("great_expectations")   # for the quality guards that follow dbt
     yield from invocation.stream()
+
+
+def _import_in_background(*modules: str) -> None:
+    """Import what the next steps need while this process mostly waits for the dbt subprocess:
+    Great Expectations takes seconds to import, and the guards run right after dbt. Importing
+    is all this does (the guards still create their own context); an import error is left for
+    the step that needs the module to report."""
+    import importlib
+    import threading
+
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")      # as the GX runner sets it
+
+    def work() -> None:
+        for name in modules:
+            try:
+                importlib.import_module(name)
+            except Exception:
+                pass
+
+    threading.Thread(target=work, name="import-ahead", daemon=True).start()
