@@ -150,12 +150,19 @@ class Design:
         self.n, self.d = len(docs), len(vocab)
 
     def mul(self, w: np.ndarray) -> np.ndarray:            # X @ w, w: d × k
-        v = w[self.cols]
-        return np.stack([np.bincount(self.rows, v[:, k], self.n) for k in range(w.shape[1])], axis=1)
+        return self._scatter(self.rows, w[self.cols], self.n)
 
     def tmul(self, g: np.ndarray) -> np.ndarray:           # X.T @ g, g: n × k
-        v = g[self.rows]
-        return np.stack([np.bincount(self.cols, v[:, k], self.d) for k in range(g.shape[1])], axis=1)
+        return self._scatter(self.cols, g[self.rows], self.d)
+
+    @staticmethod
+    def _scatter(index: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+        """Sum ``values`` (nnz × k) into ``size`` rows by ``index``: one bincount over the
+        flattened (row, column) bins, which adds in the same order as a bincount per column
+        (same bits) without a Python loop over the columns."""
+        k = values.shape[1]
+        bins = (index[:, None] * k + np.arange(k)).ravel()
+        return np.bincount(bins, values.ravel(), size * k).reshape(size, k)
 
     def norm2(self, iterations: int = 30) -> float:        # ||X||_2^2 by power iteration
         v = np.full((self.d, 1), 1.0 / np.sqrt(max(self.d, 1)))
