@@ -3,7 +3,9 @@ every base is the number of respondents who answered, recounted from staging.
 
 The frame has one row per question × wave in each mart (a "group": the mart design's
 mart, g1, g2), computed from the published mart tables themselves, with two independent
-recounts from ``staging.stg_survey__answers``:
+recounts from the live survey rows that staging reads (``raw.survey_responses`` of the
+deliveries in ``ops.active_survey_deliveries``; an answer is a non-empty cell, as in
+``staging.stg_survey__answers``), one grouped scan of the wide rows:
 
 * ``staging_base``: respondents with a non-empty answer to the group's base variable (and,
   for cross-tabs, the group's condition), read off the mart design ``seeds.survey_mart_items``;
@@ -62,30 +64,68 @@ select mart, coalesce(g1, '') as g1, coalesce(g2, '') as g2, category,
        nullif(upper(coalesce(by_variable, '')), '') as by_variable, by_code
 from seeds.survey_mart_items
 """
-STAGING_BASES_SQL = """
-with groups as (
-    select distinct mart, coalesce(g1, '') as g1, coalesce(g2, '') as g2, upper(base_variable) as base_variable,
-           nullif(upper(coalesce(by_variable, '')), '') as by_variable, by_code
-    from seeds.survey_mart_items
-)
-select g.mart, g.g1, g.g2, a.wave, count(distinct a.respid) as staging_base
-from groups as g
-join staging.stg_survey__answers as a on a.variable = g.base_variable
-left join staging.stg_survey__answers as b
-  on g.by_variable is not null and b.wave = a.wave and b.respid = a.respid and b.variable = g.by_variable
-where g.by_variable is null or b.value = g.by_code
-group by all
+# The live respondents of each wave, wide, exactly as staging reads them (the delivery in
+# ops.active_survey_deliveries), with staging's derived age band.
+LIVE_RESPONDENTS_SQL = """
+select r.*, case when r.LEEFTIJD <= 34 then 1 when r.LEEFTIJD <= 54 then 2 else 3 end as LEEFTIJD_BAND
+from raw.survey_responses as r
+join ops.active_survey_deliveries as d on d.key = r._delivery_key and d.content_hash = r._content_hash
 """
-ROUTED_BASES_SQL = """
-select s.sector as g1, a.wave, count(distinct a.respid) as routed_base
-from seeds.sectors as s
-join staging.stg_survey__answers as a on a.variable = 'S' || s.sector_code || '_ERVARING'
-where exists (
-    select 1 from staging.stg_survey__answers as r
-    where r.wave = a.wave and r.respid = a.respid and r.value = 1
-      and r.variable in ('S' || s.sector_code || '_CHATBOT', 'S' || s.sector_code || '_SPRAAK'))
-group by all
+GROUPS_SQL = """
+select distinct mart, coalesce(g1, '') as g1, coalesce(g2, '') as g2, upper(base_variable) as base_variable,
+       nullif(upper(coalesce(by_variable, '')), '') as by_variable, by_code
+from seeds.survey_mart_items
 """
+SECTORS_SQL = "select sector, sector_code from seeds.sectors"
+
+
+def _ident(name: str) -> str:
+    if not name.replace("_", "").isalnum():
+        raise ValueError(f"not a variable name: {name!r}")
+    return f'"{name}"'
+
+
+def _count_per_wave(con, conditions: list[str]) -> pd.DataFrame:
+    """Respondents per wave meeting each condition: one grouped scan of the wide live rows
+    (a recount per group over the tidy answers table would join it with itself, which at a
+    million respondents per wave takes many minutes and tens of GB)."""
+    if not conditions:
+        return pd.DataFrame(columns=["wave", "condition", "respondents"])
+    counts = ", ".join(f"count(*) filter (where {c}) as c{i}" for i, c in enumerate(conditions))
+    wide = con.execute(f"select cast(wave as integer) as wave, {counts} from ({LIVE_RESPONDENTS_SQL}) "
+                       "group by all").df()
+    long = wide.melt(id_vars="wave", var_name="condition", value_name="respondents")
+    long["condition"] = long["condition"].str[1:].astype(int)
+    return long
+
+
+def staging_bases(con) -> pd.DataFrame:
+    """mart, g1, g2, wave, staging_base: per mart group, the respondents with an answer to its
+    base variable (and, for cross-tabs, the group's condition), recounted from the live wide rows
+    that staging unpivots (an answer = a non-empty cell, as in ``stg_survey__answers``)."""
+    rows = con.execute(GROUPS_SQL).df()
+    rows["condition"] = [f"{_ident(b)} is not null" + (f" and {_ident(v)} = {int(c)}" if isinstance(v, str) else "")
+                         for b, v, c in zip(rows["base_variable"], rows["by_variable"], rows["by_code"])]
+    # a group whose items have several base variables (e.g. S1_CHATBOT, S1_SPRAAK) counts who
+    # answered any of them
+    groups = rows.groupby(["mart", "g1", "g2"], sort=False)["condition"].agg(
+        lambda c: " or ".join(f"({x})" for x in sorted(set(c)))).reset_index()
+    unique = list(dict.fromkeys(groups["condition"]))
+    counts = _count_per_wave(con, unique)
+    groups["condition"] = [unique.index(c) for c in groups["condition"]]
+    out = groups.merge(counts, on="condition").rename(columns={"respondents": "staging_base"})
+    return out[["mart", "g1", "g2", "wave", "staging_base"]]
+
+
+def routed_bases(con) -> pd.DataFrame:
+    """g1 (sector), wave, routed_base: respondents routed to S{s}_ERVARING (S{s}_CHATBOT = 1 or
+    S{s}_SPRAAK = 1) who answered it."""
+    sectors = con.execute(SECTORS_SQL).df()
+    conditions = [f"S{int(c)}_ERVARING is not null and (S{int(c)}_CHATBOT = 1 or S{int(c)}_SPRAAK = 1)"
+                  for c in sectors["sector_code"]]
+    counts = _count_per_wave(con, conditions)
+    counts["g1"] = sectors["sector"].to_numpy()[counts["condition"].to_numpy()]
+    return counts.rename(columns={"respondents": "routed_base"})[["g1", "wave", "routed_base"]]
 
 
 def is_single_choice(mart: str, g2: str) -> bool:
@@ -97,7 +137,8 @@ def build_suite() -> "gx.ExpectationSuite":
 
     suite = gx.ExpectationSuite(name=SUITE_NAME, meta={
         "notes": "Spec §4. One row per question × wave of every survey mart; bases recounted from "
-                 "staging.stg_survey__answers per the mart design (seeds.survey_mart_items)."})
+                 "the live survey rows staging reads (non-empty cells, as in staging.stg_survey__answers) "
+                 "per the mart design (seeds.survey_mart_items)."})
     add = suite.add_expectation
     add(named(gxe.ExpectColumnValuesToBeBetween(
         column="share_sum", min_value=100 - SHARE_TOL, max_value=100 + SHARE_TOL,
@@ -125,8 +166,8 @@ def build_suite() -> "gx.ExpectationSuite":
         "one_base_per_question"))
     add(named(gxe.ExpectColumnPairValuesToBeEqual(
         column_A="base_unweighted", column_B="staging_base", ignore_row_if="neither",
-        description="Each base equals the number of respondents who answered, recounted from staging "
-                    "(stg_survey__answers) per the mart design."),
+        description="Each base equals the number of respondents who answered, recounted from the "
+                    "live survey rows staging reads, per the mart design."),
         "base_equals_answering_respondents"))
     add(named(gxe.ExpectColumnPairValuesToBeEqual(
         column_A="base_unweighted", column_B="routed_base", ignore_row_if="either_value_is_missing",
@@ -214,6 +255,5 @@ def build_frame(marts: dict[str, pd.DataFrame], design: pd.DataFrame, staging_ba
 def load_frame(con, marts: list[str] | None = None) -> pd.DataFrame:
     names = list(MART_DIMENSIONS) if marts is None else [m for m in MART_DIMENSIONS if m in marts]
     tables = {m: con.execute(f"select * from marts.{m}").df() for m in names}
-    return build_frame(tables, con.execute(DESIGN_SQL).df(), con.execute(STAGING_BASES_SQL).df(),
-                       con.execute(ROUTED_BASES_SQL).df())
+    return build_frame(tables, con.execute(DESIGN_SQL).df(), staging_bases(con), routed_bases(con))
 

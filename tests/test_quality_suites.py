@@ -195,17 +195,32 @@ def _mart(answers: pd.DataFrame, design: pd.DataFrame, mart: str) -> pd.DataFram
     return out
 
 
+def _live_survey_rows(con, answers: pd.DataFrame, design: pd.DataFrame) -> None:
+    """raw.survey_responses (wide, one row per respondent) and the live delivery per wave, as
+    ingestion leaves them; plus a superseded delivery of the same wave whose rows must not count."""
+    variables = sorted((set(design["base_variable"]) | set(design["by_variable"].dropna())) - {"LEEFTIJD_BAND"})
+    wide = answers.pivot_table(index=["wave", "respid"], columns="variable", values="value", aggfunc="first")
+    wide = wide.reindex(columns=variables).reset_index().rename(columns={"respid": "RESPID"})
+    wide["LEEFTIJD"] = 40
+    wide["_delivery_key"] = wide["wave"].astype(str)
+    wide["_content_hash"] = "live"
+    stale = wide.assign(_content_hash="superseded", Q5=1, Q3_1=1, S1_ERVARING=1, S1_CHATBOT=1)
+    con.register("_wide", pd.concat([wide, stale], ignore_index=True))
+    con.execute("create table raw.survey_responses as select * from _wide")
+    con.unregister("_wide")
+    con.execute("create table ops.active_survey_deliveries as "
+                "select distinct _delivery_key as key, 'live' as content_hash from raw.survey_responses")
+
+
 def _totals_db(answers: pd.DataFrame, marts: dict[str, pd.DataFrame] | None = None):
     """An in-memory build database with the tables the totals guard reads."""
     design = _design()
     con = duckdb.connect()
-    for schema in ("seeds", "staging", "marts"):
+    for schema in ("seeds", "raw", "ops", "marts"):
         con.execute(f"create schema {schema}")
     con.execute(f"create table seeds.survey_mart_items as select * from read_csv('{SEEDS_DIR / 'survey_mart_items.csv'}')")
     con.execute(f"create table seeds.sectors as select * from read_csv('{SEEDS_DIR / 'sectors.csv'}')")
-    con.register("_answers", answers)
-    con.execute("create table staging.stg_survey__answers as select cast(wave as integer) as wave, respid, "
-                "variable, cast(value as integer) as value from _answers")
+    _live_survey_rows(con, answers, design)
     for mart in MARTS:
         table = marts[mart] if marts and mart in marts else _mart(answers, design, mart)
         con.register("_mart", table)
