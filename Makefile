@@ -25,9 +25,11 @@ demo: setup
 	$(VENV)/bin/voice-monitor sample
 	$(VENV)/bin/voice-monitor run
 
-## test: set up and run the whole test suite (unit, contract, end-to-end)
+## test: set up and run the whole test suite (unit, contract, end-to-end), on two workers
+## (pytest-xdist; a test file stays on one worker, so its fixtures are built once)
+PYTEST_WORKERS ?= 2
 test: setup
-	$(VENV)/bin/python -m pytest -q
+	$(VENV)/bin/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
 ## test-fast: skip the end-to-end tests that run the whole pipeline
 test-fast: setup

@@ -15,8 +15,8 @@ import duckdb
 import pytest
 from e2e_helpers import home_env
 
-from orchestration.bench import data, report
-from orchestration.bench.harness import (STAGES, Bench, Sizes, compare_channel, compare_themes,
+from orchestration.bench import report
+from orchestration.bench.harness import (STAGES, Bench, Sizes, compare_themes,
                                          product_rule_themes_sql, run_stages, stage_of)
 
 
@@ -78,29 +78,6 @@ def test_anchors_and_raking_run_in_children(tiny_bench):
 
 
 @pytest.mark.slow
-def test_survey_anchor_equals_the_product_mart(tmp_path):
-    """The anchor on the tiny waves gives the product's mart_channel_preferences, computed here
-    independently of the harness: same rows, counts, shares and significance."""
-    from orchestration.bench.anchors import survey_channel
-    from orchestration.pipeline import run_once
-
-    files = data.survey_files(tmp_path / "inputs", 300)
-    with home_env(tmp_path / "home") as home:
-        data.link_into(files, home.landing_survey)
-        summary = run_once(home, say=lambda m: None)
-    assert summary.status == "success", summary.reason
-    product = tmp_path / "product.parquet"
-    con = duckdb.connect(str(home.published_db), read_only=True)
-    con.execute(f"copy (select * from marts.mart_channel_preferences) to '{product}' (format parquet)")
-    con.close()
-    anchor = tmp_path / "anchor.parquet"
-    survey_channel.run(files).frame.to_parquet(anchor)
-    check = compare_channel(product, anchor)
-    assert check["compared"] and check["rows_matched"] == check["rows_product"] == check["rows_anchor"]
-    assert check["max_abs_diff_pp"] < 1e-9 and check["same_counts"] and check["same_significance"]
-
-
-@pytest.mark.slow
 def test_social_anchor_counts_match_on_the_sample(tmp_path):
     """On the bundled sample exports (which contain every oddity: re-exports, BOM/CRLF, foreign
     and malformed lines) the anchor's theme counts equal those of the product's rule layer (the
@@ -108,11 +85,9 @@ def test_social_anchor_counts_match_on_the_sample(tmp_path):
     from orchestration.bench.anchors import social_themes
     from orchestration.pipeline import run_once
     from orchestration.social.sample import write_social_sample
-    from orchestration.survey.sample import write_survey_sample
 
     with home_env(tmp_path / "home") as home:
         home.ensure()
-        write_survey_sample(home.landing_survey)
         write_social_sample(home.landing_social)
         summary = run_once(home, say=lambda m: None)
     assert summary.status == "success", summary.reason
@@ -149,7 +124,9 @@ def test_report_renders_and_keeps_the_notes(tiny_bench, tmp_path):
 @pytest.mark.slow
 def test_quick_bench_runs_every_scenario(tmp_path, capsys):
     """``voice-monitor bench --quick``: demo, incremental (a new monthly social file after the
-    demo), no-op, survey and social at tiny sizes, the anchors and raking; every run succeeds."""
+    demo), no-op, survey and social at tiny sizes, the anchors and raking; every run succeeds,
+    and the anchors computed what the product published: the channel-preference mart row for row
+    (counts, shares, significance) and the social theme counts of the product's rule layer."""
     from orchestration.cli import main
 
     md = tmp_path / "benchmarks.md"
@@ -165,3 +142,9 @@ def test_quick_bench_runs_every_scenario(tmp_path, capsys):
     assert store["scenarios"]["noop"]["runs"][0]["status"] == "noop"
     assert store["scenarios"]["incremental"]["runs"][0]["stages"]["ingest"] > 0
     assert "### Targets" in out
+    survey = store["extra"]["anchor_survey_check"]
+    assert survey["compared"] and survey["rows_matched"] == survey["rows_product"] == survey["rows_anchor"] > 0
+    assert survey["max_abs_diff_pp"] < 1e-9 and survey["same_counts"] and survey["same_significance"]
+    social = store["extra"]["anchor_social_check"]
+    assert social["compared"] and social["theme_posts_anchor"] == social["theme_posts_product"] > 0
+    assert social["worst_theme_relative_diff"] == 0
