@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from expectations.survey_rows import LIVE_SURVEY_ROWS_SQL
+
 
 SUITE_NAME = "survey_totals"
 TARGET_COLUMN = "mart"
@@ -64,18 +66,6 @@ select mart, coalesce(g1, '') as g1, coalesce(g2, '') as g2, category,
        nullif(upper(coalesce(by_variable, '')), '') as by_variable, by_code
 from seeds.survey_mart_items
 """
-# The live respondents of each wave, wide, exactly as staging reads them (the delivery in
-# ops.active_survey_deliveries), with staging's derived age band.
-LIVE_RESPONDENTS_SQL = """
-select r.*, case when r.LEEFTIJD <= 34 then 1 when r.LEEFTIJD <= 54 then 2 else 3 end as LEEFTIJD_BAND
-from raw.survey_responses as r
-join ops.active_survey_deliveries as d on d.key = r._delivery_key and d.content_hash = r._content_hash
-"""
-GROUPS_SQL = """
-select distinct mart, coalesce(g1, '') as g1, coalesce(g2, '') as g2, upper(base_variable) as base_variable,
-       nullif(upper(coalesce(by_variable, '')), '') as by_variable, by_code
-from seeds.survey_mart_items
-"""
 SECTORS_SQL = "select sector, sector_code from seeds.sectors"
 
 
@@ -92,27 +82,28 @@ def _count_per_wave(con, conditions: list[str]) -> pd.DataFrame:
     if not conditions:
         return pd.DataFrame(columns=["wave", "condition", "respondents"])
     counts = ", ".join(f"count(*) filter (where {c}) as c{i}" for i, c in enumerate(conditions))
-    wide = con.execute(f"select cast(wave as integer) as wave, {counts} from ({LIVE_RESPONDENTS_SQL}) "
+    wide = con.execute(f"select cast(wave as integer) as wave, {counts} from ({LIVE_SURVEY_ROWS_SQL}) "
                        "group by all").df()
     long = wide.melt(id_vars="wave", var_name="condition", value_name="respondents")
     long["condition"] = long["condition"].str[1:].astype(int)
     return long
 
 
-def staging_bases(con) -> pd.DataFrame:
-    """mart, g1, g2, wave, staging_base: per mart group, the respondents with an answer to its
-    base variable (and, for cross-tabs, the group's condition), recounted from the live wide rows
-    that staging unpivots (an answer = a non-empty cell, as in ``stg_survey__answers``)."""
-    rows = con.execute(GROUPS_SQL).df()
+def staging_bases(con, design: pd.DataFrame) -> pd.DataFrame:
+    """mart, g1, g2, wave, staging_base: per mart group of ``design`` (the rows of DESIGN_SQL),
+    the respondents with an answer to its base variable (and, for cross-tabs, the group's
+    condition), recounted from the live wide rows that staging unpivots (an answer = a non-empty
+    cell, as in ``stg_survey__answers``)."""
+    rows = design[["mart", "g1", "g2", "base_variable", "by_variable", "by_code"]].drop_duplicates()
     rows["condition"] = [f"{_ident(b)} is not null" + (f" and {_ident(v)} = {int(c)}" if isinstance(v, str) else "")
                          for b, v, c in zip(rows["base_variable"], rows["by_variable"], rows["by_code"])]
     # a group whose items have several base variables (e.g. S1_CHATBOT, S1_SPRAAK) counts who
     # answered any of them
     groups = rows.groupby(["mart", "g1", "g2"], sort=False)["condition"].agg(
         lambda c: " or ".join(f"({x})" for x in sorted(set(c)))).reset_index()
-    unique = list(dict.fromkeys(groups["condition"]))
-    counts = _count_per_wave(con, unique)
-    groups["condition"] = [unique.index(c) for c in groups["condition"]]
+    number = {c: i for i, c in enumerate(dict.fromkeys(groups["condition"]))}
+    counts = _count_per_wave(con, list(number))
+    groups["condition"] = groups["condition"].map(number)
     out = groups.merge(counts, on="condition").rename(columns={"respondents": "staging_base"})
     return out[["mart", "g1", "g2", "wave", "staging_base"]]
 
@@ -255,5 +246,6 @@ def build_frame(marts: dict[str, pd.DataFrame], design: pd.DataFrame, staging_ba
 def load_frame(con, marts: list[str] | None = None) -> pd.DataFrame:
     names = list(MART_DIMENSIONS) if marts is None else [m for m in MART_DIMENSIONS if m in marts]
     tables = {m: con.execute(f"select * from marts.{m}").df() for m in names}
-    return build_frame(tables, con.execute(DESIGN_SQL).df(), staging_bases(con), routed_bases(con))
+    design = con.execute(DESIGN_SQL).df()
+    return build_frame(tables, design, staging_bases(con, design), routed_bases(con))
 

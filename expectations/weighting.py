@@ -7,10 +7,10 @@ raking targets are derived again from the population shares (normalised; gender 
 contract's category-3 rule: t1·(1 − s3), t2·(1 − s3), s3 with s3 the unweighted share), so
 the guard does not take the weighting step's own bookkeeping on trust.
 
-Why the respondents come from ``raw.survey_responses`` joined to ``ops.active_deliveries``
-(the same live-delivery rule as ``staging.stg_survey__respondents``) rather than from the
-staging view: the guard is a blocking check on ``weights/survey_weights`` and must run
-before dbt, which builds the staging views downstream of the weights.
+Why the respondents come from the live raw rows (``expectations/survey_rows.py``, the same
+live-delivery rule as ``staging.stg_survey__respondents``) rather than from the staging view:
+the guard is a blocking check on ``weights/survey_weights`` and must run before dbt, which
+builds the staging views downstream of the weights.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ import os
 
 import numpy as np
 import pandas as pd
+
+from expectations.survey_rows import LIVE_SURVEY_ROWS_SQL
 
 
 SUITE_NAME = "weighting"
@@ -34,16 +36,10 @@ FAIL_BELOW_ENV = "VOICE_MONITOR_EFFICIENCY_FAIL_BELOW"
 WARN_BELOW_ENV = "VOICE_MONITOR_EFFICIENCY_WARN_BELOW"
 DEFAULT_FAIL_BELOW, DEFAULT_WARN_BELOW = 0.30, 0.50
 
-RESPONDENTS_SQL = """
-select cast(r.wave as integer) as wave,
-       cast(r.RESPID as varchar) as respid,
-       cast(r.GESLACHT as integer) as GESLACHT,
-       cast(case when r.LEEFTIJD <= 34 then 1 when r.LEEFTIJD <= 54 then 2 else 3 end as integer) as LEEFTIJD_BAND,
-       cast(r.REGIO as integer) as REGIO,
-       cast(r.OPLEIDING as integer) as OPLEIDING
-from raw.survey_responses as r
-join ops.active_deliveries as d
-  on d.kind = 'survey' and d.key = r._delivery_key and d.content_hash = r._content_hash
+RESPONDENTS_SQL = f"""
+select cast(wave as integer) as wave, cast(RESPID as varchar) as respid, cast(GESLACHT as integer) as GESLACHT,
+       LEEFTIJD_BAND, cast(REGIO as integer) as REGIO, cast(OPLEIDING as integer) as OPLEIDING
+from ({LIVE_SURVEY_ROWS_SQL}) as live
 """
 WEIGHTS_SQL = "select cast(wave as integer) as wave, cast(respid as varchar) as respid, weight from weights.survey_weights"
 TARGETS_SQL = "select cast(wave as integer) as wave, upper(variable) as variable, code, share from ops.population_targets"
