@@ -146,26 +146,18 @@ class _Progress:
                 pass
 
 
-def task_anchor_survey(args) -> dict:
-    from orchestration.bench.anchors import survey_channel
+def _anchor_task(module_name: str):
+    """A child task running one anchor module's ``run`` and keeping its result table."""
+    def task(args) -> dict:
+        import importlib
 
-    result = survey_channel.run([Path(f) for f in args.files], threads=args.threads,
-                                memory_limit=args.memory_limit)
-    if args.result:
-        Path(args.result).parent.mkdir(parents=True, exist_ok=True)
-        result.frame.to_parquet(args.result)
-    return {"returncode": 0, "rows": len(result.frame), "timings": result.timings}
-
-
-def task_anchor_social(args) -> dict:
-    from orchestration.bench.anchors import social_themes
-
-    result = social_themes.run([Path(f) for f in args.files], threads=args.threads,
-                               memory_limit=args.memory_limit)
-    if args.result:
-        Path(args.result).parent.mkdir(parents=True, exist_ok=True)
-        result.frame.to_parquet(args.result)
-    return {"returncode": 0, "rows": len(result.frame), "timings": result.timings, "counts": result.counts}
+        anchor = importlib.import_module(f"orchestration.bench.anchors.{module_name}")
+        result = anchor.run([Path(f) for f in args.files], threads=args.threads, memory_limit=args.memory_limit)
+        if args.result:
+            Path(args.result).parent.mkdir(parents=True, exist_ok=True)
+            result.frame.to_parquet(args.result)
+        return {"returncode": 0, "rows": len(result.frame), "timings": result.timings, "counts": result.counts}
+    return task
 
 
 def task_rake(args) -> dict:
@@ -175,8 +167,8 @@ def task_rake(args) -> dict:
     return {"returncode": 0, "timings": timings}
 
 
-TASKS = {"sample": task_sample, "run": task_run, "anchor-survey": task_anchor_survey,
-         "anchor-social": task_anchor_social, "rake": task_rake}
+TASKS = {"sample": task_sample, "run": task_run, "anchor-survey": _anchor_task("survey_channel"),
+         "anchor-social": _anchor_task("social_themes"), "rake": task_rake}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -220,27 +220,26 @@ class Bench:
     def survey(self) -> None:
         n = self.sizes.respondents
         self.say(f"survey: {n:,} respondents × 4 waves from an empty home")
-        files = data.survey_files(self.inputs, n)
-        for rep in range(1, self.sizes.repeat + 1):
-            home = data.fresh_home(self.workdir / "homes" / "survey")
-            data.link_into(files, home / "landing" / "survey")
-            m = self._product_run("survey", rep, home, timeout=self.sizes.survey_timeout)
-            m.detail["respondents_per_wave"] = n
-            self._record(m)
+        self._scale_runs("survey", data.survey_files(self.inputs, n), self.sizes.survey_timeout,
+                         {"respondents_per_wave": n})
         self._keep_result_table("survey", "marts.mart_channel_preferences")
 
     def social(self) -> None:
         n = self.sizes.posts
         self.say(f"social: {n:,} posts (one export) from an empty home")
         files = data.social_files(self.inputs, n)
-        for rep in range(1, self.sizes.repeat + 1):
-            home = data.fresh_home(self.workdir / "homes" / "social")
-            data.link_into(files, home / "landing" / "social")
-            m = self._product_run("social", rep, home, timeout=self.sizes.social_timeout)
-            m.detail["posts"] = n
-            m.detail["file_bytes"] = sum(f.stat().st_size for f in files)
-            self._record(m)
+        self._scale_runs("social", files, self.sizes.social_timeout,
+                         {"posts": n, "file_bytes": sum(f.stat().st_size for f in files)})
         self._keep_rule_themes("social")
+
+    def _scale_runs(self, kind: str, files: list[Path], timeout: float, detail: dict) -> None:
+        """``run`` from an empty home with ``files`` in its landing folder of ``kind``, repeated."""
+        for rep in range(1, self.sizes.repeat + 1):
+            home = data.fresh_home(self.workdir / "homes" / kind)
+            data.link_into(files, home / "landing" / kind)
+            m = self._product_run(kind, rep, home, timeout=timeout)
+            m.detail.update(detail)
+            self._record(m)
 
     def _keep_rule_themes(self, scenario: str) -> None:
         """The product's theme counts of its rule layer (the keyword seeds and theme rules the

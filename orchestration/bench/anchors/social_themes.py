@@ -12,12 +12,11 @@ posts so memory stays bounded. No raw layer, no dbt, no Dagster, no sector or se
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
+from orchestration.bench.anchors import AnchorResult, connect
 from orchestration.paths import SEEDS_DIR
 
 SQL = Path(__file__).with_name("social_themes.sql")
@@ -36,13 +35,6 @@ MASKS = (
     r"\b[a-z]{2}\d{2} ?[a-z]{4}( ?\d){10}\b",
     r"((\+|00)\s?\d{1,3}[\s.\-]*(\(0\)[\s.\-]*)?|\(0\d{1,3}\)[\s.\-]*|\b0)\d([\s./-]{0,3}\d){5,12}",
 )
-
-
-@dataclass
-class AnchorResult:
-    frame: pd.DataFrame
-    timings: dict[str, float] = field(default_factory=dict)
-    counts: dict = field(default_factory=dict)
 
 
 def _lit(value: str) -> str:
@@ -83,11 +75,7 @@ def run(files: list[Path], threads: int = 0, memory_limit: str = "", batch: int 
     from orchestration.social import language
 
     timings: dict[str, float] = {}
-    con = duckdb.connect()
-    if threads:
-        con.execute(f"set threads = {int(threads)}")
-    if memory_limit:
-        con.execute(f"set memory_limit = '{memory_limit}'")
+    con = connect(threads, memory_limit)
     con.execute("set preserve_insertion_order = false")
     read, lang, lexicon, rules, hits_table, *per_batch, aggregate = statements(files)
     t0 = time.perf_counter()

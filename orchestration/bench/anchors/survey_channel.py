@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 
+from orchestration.bench.anchors import AnchorResult, connect
 from orchestration.survey.weighting import (BOUND_TOL, INNER_TOL, LOWER, MARGIN_TOL, MARGINS, MAX_CYCLES,
                                             MAX_SWEEPS_PER_CYCLE, UPPER, load_targets)
 
@@ -28,13 +27,6 @@ SQL = Path(__file__).with_name("survey_channel.sql")
 WILSON_Z = 1.959963984540054
 SIGNIFICANCE_Z = 1.959964
 CELL_COLUMNS = ("g", "a", "r", "e")     # GESLACHT, LEEFTIJD_BAND, REGIO, OPLEIDING (MARGINS order)
-
-
-@dataclass
-class AnchorResult:
-    frame: pd.DataFrame
-    timings: dict[str, float] = field(default_factory=dict)
-    counts: dict = field(default_factory=dict)
 
 
 _WAVE = re.compile(r"voice_monitor_(\d{4})", re.IGNORECASE)
@@ -133,11 +125,7 @@ def cell_weights(con, targets_path: Path | None = None) -> pd.DataFrame:
 
 def run(files: list[Path], threads: int = 0, memory_limit: str = "") -> AnchorResult:
     timings: dict[str, float] = {}
-    con = duckdb.connect()
-    if threads:
-        con.execute(f"set threads = {int(threads)}")
-    if memory_limit:
-        con.execute(f"set memory_limit = '{memory_limit}'")
+    con = connect(threads, memory_limit)
     t0 = time.perf_counter()
     files_view(con, files)
     weights = cell_weights(con)
