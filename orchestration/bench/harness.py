@@ -244,24 +244,20 @@ class Bench:
     def _keep_rule_themes(self, scenario: str) -> None:
         """The product's theme counts of its rule layer (the keyword seeds and theme rules the
         anchor implements), per month and platform, from the build database; the published
-        themes add the learned lexicon on top of them."""
-        db = self.workdir / "homes" / scenario / "state" / "build.duckdb"
-        if not db.exists():
-            return
-        import duckdb
-
-        target = self.workdir / "results" / f"{scenario}.product.parquet"
-        con = duckdb.connect(str(db), read_only=True)
-        try:
-            con.execute(product_rule_themes_sql(target))
-        except duckdb.Error:
-            pass
-        finally:
-            con.close()
+        themes add the learned lexicon on top of them. A failed run may lack the tables: then
+        there is nothing to compare."""
+        self._copy_product_result(scenario, Path("state") / "build.duckdb",
+                                  product_rule_themes_sql, tolerate_errors=True)
 
     def _keep_result_table(self, scenario: str, table: str) -> None:
         """Copy a product mart next to the anchor's result, to compare their numbers."""
-        db = self.workdir / "homes" / scenario / "warehouse" / "voice_monitor.duckdb"
+        self._copy_product_result(scenario, Path("warehouse") / "voice_monitor.duckdb",
+                                  lambda target: f"copy (select * from {table}) to '{target}' (format parquet)")
+
+    def _copy_product_result(self, scenario: str, database: Path, copy_sql, tolerate_errors: bool = False) -> None:
+        """Run ``copy_sql(target)`` on the scenario home's ``database`` (read-only), writing
+        results/<scenario>.product.parquet; nothing when the run left no database."""
+        db = self.workdir / "homes" / scenario / database
         if not db.exists():
             return
         import duckdb
@@ -269,7 +265,10 @@ class Bench:
         target = self.workdir / "results" / f"{scenario}.product.parquet"
         con = duckdb.connect(str(db), read_only=True)
         try:
-            con.execute(f"copy (select * from {table}) to '{target}' (format parquet)")
+            con.execute(copy_sql(target))
+        except duckdb.Error:
+            if not tolerate_errors:
+                raise
         finally:
             con.close()
 
