@@ -21,7 +21,7 @@ with live as materialized (
         cast(w.weight as double) as weight,
         {%- for v in variables %}
         {% if v == 'LEEFTIJD_BAND' -%}
-        cast(case when r.LEEFTIJD <= 34 then 1 when r.LEEFTIJD <= 54 then 2 else 3 end as integer) as LEEFTIJD_BAND
+        {{ survey_age_band("r.LEEFTIJD") }} as LEEFTIJD_BAND
         {%- else -%}
         cast({{ adapter.quote(v) }} as integer) as {{ adapter.quote(v) }}
         {%- endif %}{% if not loop.last %},{% endif %}

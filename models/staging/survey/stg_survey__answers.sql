@@ -6,7 +6,7 @@
 with live as (
     select
         r.*,
-        cast(case when r.LEEFTIJD <= 34 then 1 when r.LEEFTIJD <= 54 then 2 else 3 end as integer) as LEEFTIJD_BAND
+        {{ survey_age_band("r.LEEFTIJD") }} as LEEFTIJD_BAND
     from {{ source('survey_raw', 'survey_responses') }} as r
     inner join {{ source('warehouse_ops', 'active_survey_deliveries') }} as d
         on d.key = r._delivery_key

@@ -12,7 +12,7 @@ select
     cast(RESPID as varchar) as respid,
     cast(GESLACHT as integer) as gender_code,
     cast(LEEFTIJD as integer) as age,
-    cast(case when LEEFTIJD <= 34 then 1 when LEEFTIJD <= 54 then 2 else 3 end as integer) as age_band_code,
+    {{ survey_age_band("LEEFTIJD") }} as age_band_code,
     cast(REGIO as integer) as region_code,
     cast(OPLEIDING as integer) as education_code,
     cast(STARTDATE as varchar) as start_date,
