@@ -192,21 +192,6 @@ def _partitions(keys: list[str]) -> dict:
     return {"tags": {ASSET_PARTITION_RANGE_START_TAG: keys[0], ASSET_PARTITION_RANGE_END_TAG: keys[-1]}}
 
 
-def incremental_selection(asset_graph, updated) -> list:
-    """What the newly staged data flows into, and nothing else. Here the build database is
-    known to be up to date with the same code and targets (the published fingerprint matches),
-    so the seeds and the models built on seeds only (``build_selection`` adds them for a build
-    database that may lack them) are already there and unchanged: rebuilding and re-testing
-    them would only cost time."""
-    import dagster as dg
-
-    from orchestration.jobs import INGESTED
-
-    raw = dg.AssetSelection.keys(*INGESTED)
-    selection = (dg.AssetSelection.keys(*updated).downstream() - raw).required_multi_asset_neighbors()
-    return sorted(selection.resolve(asset_graph), key=lambda k: k.to_user_string())
-
-
 def run_once(home: Home | None = None, retry_failed: bool = False,
              say: Callable[[str], None] = print) -> RunSummary:
     """Same jobs as the sensors: one ingestion run per kind over its changed partitions (waves,
@@ -275,6 +260,8 @@ def run_once(home: Home | None = None, retry_failed: bool = False,
         updated |= {k for k, kind in zip(RAW_ASSETS, ("survey", "social")) if kind in pending_kinds}
         if updated or not up_to_date or pending_kinds:
             rebuild_all = not up_to_date or not updated     # targets/code changed, or a resumed build
+            from orchestration.warehouse.sensors import incremental_selection
+
             selection = None if rebuild_all else incremental_selection(defs.resolve_asset_graph(),
                                                                        sorted(updated, key=str))
             result = _execute(instance, "build_and_publish", asset_selection=selection)
