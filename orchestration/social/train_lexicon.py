@@ -456,17 +456,25 @@ def load_lexicon(seeds_dir: Path = SEEDS_DIR) -> Lexicon:
 
 def score_with_lexicon(lex: Lexicon, terms: list[str], rule_themes) -> tuple[list[str], str, np.ndarray]:
     """(themes, sentiment before the rating rule, theme scores) of one post from its terms
-    (``rule:…`` and ``rule_sentiment:…`` included) and the themes the rules gave."""
-    t_score = lex.intercept.copy()
-    s_score = lex.sentiment_intercept.copy()
+    (``rule:…`` and ``rule_sentiment:…`` included) and the themes the rules gave.
+
+    Summed exactly, in units of 10⁻⁴ (the seeds' precision), as the SQL sums decimals: a post
+    scored right at a threshold gets the same verdict whatever the order of the additions."""
+    t_score = _units(lex.intercept)
+    s_score = _units(lex.sentiment_intercept)
     for term in set(terms):
         if term in lex.theme_weights:
-            t_score = t_score + lex.theme_weights[term]
+            t_score = t_score + _units(lex.theme_weights[term])
         if term in lex.sentiment_weights:
-            s_score = s_score + lex.sentiment_weights[term]
+            s_score = s_score + _units(lex.sentiment_weights[term])
     fired = np.array([t in set(rule_themes) for t in THEMES])
-    given = (t_score >= lex.threshold) | (fired & lex.rules_or_learned)
-    return [t for t, g in zip(THEMES, given) if g], SENTIMENTS[int(np.argmax(s_score))], t_score
+    given = (t_score >= _units(lex.threshold)) | (fired & lex.rules_or_learned)
+    return [t for t, g in zip(THEMES, given) if g], SENTIMENTS[int(np.argmax(s_score))], t_score / 1e4
+
+
+def _units(values) -> np.ndarray:
+    """Seed numbers (4 decimals) as integers of 10⁻⁴."""
+    return np.rint(np.asarray(values, dtype=np.float64) * 1e4).astype(np.int64)
 
 
 # --- output -----------------------------------------------------------------------------------------

@@ -4,15 +4,21 @@
 -- and social_sentiment_weights / social_sentiment_intercepts, written by
 -- `python -m orchestration.social.train_lexicon`. The dbt vars social_learned_themes and
 -- social_learned_sentiment (default true) switch the learned part off (rules only).
+-- Built per batch of posts (macros/batched_table.sql): a post's classification depends on its own
+-- rows only, so the batches' results are those of one statement, with bounded memory.
+{{ config(materialized='batched_table', batch_column='post_sk', batch_source='int_social__posts',
+          batch_size=var('social_batch_posts', 250000)) }}
 {%- set learned_themes = var('social_learned_themes', true) %}
 {%- set learned_sentiment = var('social_learned_sentiment', true) %}
 with posts as (
-    select post_sk, rating from {{ ref('int_social__posts') }} where is_dutch
+    select post_sk, rating from {{ ref('int_social__posts') }}
+    where is_dutch and {{ batch_range('post_sk') }}
 ),
 
 hits as (
     select post_sk, field, pos, n_words, source, code, weight, term_id
     from {{ ref('int_social__term_hits') }}
+    where {{ batch_range('post_sk') }}
 ),
 
 taxonomy as (
@@ -249,6 +255,7 @@ rule_sentiment as (
 -- a post's terms (words, word pairs, concepts) plus what the rules concluded
 learned_terms as (
     select post_sk, term from {{ ref('int_social__post_terms') }}
+    where {{ batch_range('post_sk') }}
     union all
     select post_sk, 'rule:' || theme from fired
     union all
@@ -257,11 +264,16 @@ learned_terms as (
 
 -- the weight seeds (long: term, label, weight) as one row per term with a column per label, so
 -- a post's terms are joined once; seed terms are normalised like the text (an analyst may type
--- 'Wacht Rij'), pseudo-terms ('concept:…', 'rule:…') contain ':' and are taken as they are
+-- 'Wacht Rij'), pseudo-terms ('concept:…', 'rule:…') contain ':' and are taken as they are.
+-- Weights, intercepts and thresholds are written with 4 decimals and summed as decimals: exact,
+-- so a score does not depend on the order of the additions (sums of doubles differed in the
+-- last bit between builds and flipped the themes of posts scored right at a threshold).
 weights_long as (
-    select term, 't_' || theme as label, weight from {{ ref('social_theme_weights') }}
+    select term, 't_' || theme as label, cast(weight as decimal(18, 4)) as weight
+    from {{ ref('social_theme_weights') }}
     union all
-    select term, 's_' || sentiment, weight from {{ ref('social_sentiment_weights') }}
+    select term, 's_' || sentiment, cast(weight as decimal(18, 4))
+    from {{ ref('social_sentiment_weights') }}
 ),
 
 weights as (
@@ -310,7 +322,7 @@ learned_fired as (
     from theme_scores as s
     join {{ ref('social_theme_thresholds') }} as h on h.theme = s.theme
     left join fired as r on r.post_sk = s.post_sk and r.theme = s.theme
-    where h.intercept + s.score >= h.threshold
+    where cast(h.intercept as decimal(18, 4)) + s.score >= cast(h.threshold as decimal(18, 4))
        or (h.mode = 'rules_or_learned' and r.post_sk is not null)
 ),
 
@@ -324,7 +336,7 @@ learned_theme_lists as (
 sentiment_intercepts as (
     select
         {%- for c in sentiment_codes %}
-        coalesce(max(intercept) filter (where sentiment = '{{ c }}'), 0) as {{ c }}{{ ',' if not loop.last }}
+        coalesce(max(cast(intercept as decimal(18, 4))) filter (where sentiment = '{{ c }}'), 0) as {{ c }}{{ ',' if not loop.last }}
         {%- endfor %}
     from {{ ref('social_sentiment_intercepts') }}
 ),

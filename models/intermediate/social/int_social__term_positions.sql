@@ -3,14 +3,18 @@
 -- Set-based: every post is tokenised once, seed words (with wildcards) are matched against
 -- the *vocabulary* of distinct tokens, and the matches are joined back to the token
 -- positions; a phrase is found through its rarest word in the corpus and then checked word by
--- word against the post's token list. No per-rule pattern per row.
+-- word against the post's token list. No per-rule pattern per row. Built per batch of posts
+-- (macros/batched_table.sql); the rarest word is then that of the batch, which finds the same hits.
+{{ config(materialized='batched_table', batch_column='post_sk', batch_source='int_social__posts',
+          batch_size=var('social_batch_posts', 250000)) }}
+
 with posts as (
     select
         post_sk,
         {{ social_normalise("coalesce(title_masked, '') || ' xxtitelxx ' || text_masked") }} as norm_text,
         {{ social_normalise('company') }} as norm_company
     from {{ ref('int_social__posts') }}
-    where is_dutch
+    where is_dutch and {{ batch_range('post_sk') }}
 ),
 
 docs as (
