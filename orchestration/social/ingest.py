@@ -3,11 +3,16 @@
 ``ingest_social(con, home, run_id, log=None)`` scans ``home.landing_social`` for
 ``posts_<YYYY>-<MM>[_<suffix>].jsonl``. A file is *new* when its content hash differs from the
 live delivery of its path (``state.active_hash``) and that (path, hash) was not already
-rejected, ignored or failed. For each new file, in one transaction: its lines go to
-``raw.social_posts`` (valid lines, one row per line) and ``raw.social_malformed_lines`` (file,
-physical line number, reason — never the line itself), and the delivery is staged *pending*
-(``state.stage_delivery``), so rows and delivery appear together or not at all. Files with
-another name are recorded ``ignored`` once per (path, hash).
+rejected, ignored or failed. For each new file its lines go to ``raw.social_posts`` (valid
+lines, one row per line) and ``raw.social_malformed_lines`` (file, physical line number, reason —
+never the line itself), block by block, and then the delivery is staged *pending*
+(``state.stage_delivery``). Rows are visible only through a delivery (staging joins the active
+deliveries on path and content hash), so the file's rows appear together with its delivery or not
+at all. Each block is committed on its own: one transaction for a whole 10M-line export kept
+every uncommitted row in memory (~0.9 GB per million lines, outside DuckDB's memory limit). A
+failed load deletes its rows; rows a crash leaves behind belong to no delivery, are never taken
+for a complete load (``_has_rows`` asks the deliveries) and go with the next garbage collection
+(``state.stage_delivery``). Files with another name are recorded ``ignored`` once per (path, hash).
 
 What happens per line is decided here; which version of a post wins, the counts, language
 filter and classification are dbt models over these rows.
@@ -184,20 +189,21 @@ def _info(log, msg: str) -> None:
 
 
 def _has_rows(con, rel: str, digest: str) -> bool:
-    for table in state.RAW_TABLES[KIND]:
-        if con.execute(f"select 1 from {table} where _delivery_key = ? and _content_hash = ? limit 1",
-                       [rel, digest]).fetchall():
-            return True
-    return False
+    """This exact content was loaded completely before and its rows are still kept: a delivery
+    (pending or current) points at it. Raw rows alone do not count — they may be the blocks of a
+    load that crashed (garbage collection keeps only rows a delivery points at)."""
+    return bool(con.execute("select 1 from ops.deliveries where kind = ? and key = ? and content_hash = ? limit 1",
+                            [KIND, rel, digest]).fetchall())
 
 
 # --- one file ------------------------------------------------------------------------------
 
 def _load_file(con, path: Path, rel: str, partition: str, digest: str, run_id: str,
                key: bytes) -> SocialFileResult:
-    """Load one export in one transaction. Blocks are pipelined: while Python masks and detects
-    the language of block k, a worker thread has DuckDB parse and validate block k + 1 (the
-    connection is used by one thread at a time; DuckDB releases the GIL while it works)."""
+    """Load one export, one transaction per block, then stage its delivery (module docstring).
+    Blocks are pipelined: while Python masks and detects the language of block k, a worker
+    thread has DuckDB parse and validate block k + 1 (the connection is used by one thread at a
+    time; DuckDB releases the GIL while it works). Commits happen only while the worker is idle."""
     result = SocialFileResult(rel, partition, digest, "staged")
     loaded_at = state.now()
     ipad, opad = privacy.hmac_sql_parts(key)
@@ -223,14 +229,21 @@ def _load_file(con, path: Path, rel: str, partition: str, digest: str, run_id: s
             py = _python_work(todo)
             current = upcoming.result()
             _finish_block(con, slot, py, *ctx, ipad, opad)
+            con.execute("commit")
+            con.execute("begin")
             result.lines_read += n_lines
             result.valid_lines += n_lines - n_bad
             result.malformed_lines += n_bad
         state.stage_delivery(con, KIND, key=rel, partition=partition, path=rel,
                              content_hash=digest, run_id=run_id)
         con.execute("commit")
-    except Exception:
-        con.execute("rollback")
+    except BaseException:
+        pool.shutdown(wait=True)
+        try:
+            con.execute("rollback")
+        except duckdb.Error:          # failed outside a transaction (e.g. in commit)
+            pass
+        _delete_rows(con, rel, digest)
         raise
     finally:
         pool.shutdown(wait=True)
@@ -245,16 +258,25 @@ def _load_file(con, path: Path, rel: str, partition: str, digest: str, run_id: s
     return result
 
 
+def _delete_rows(con, rel: str, digest: str) -> None:
+    """Remove the committed blocks of a load that failed (they belong to no delivery)."""
+    con.execute("begin")
+    for table in state.RAW_TABLES[KIND]:
+        con.execute(f"delete from {table} where _delivery_key = ? and _content_hash = ?", [rel, digest])
+    con.execute("commit")
+
+
 _WHITESPACE = np.array([32, 9, 10, 11, 12, 13], dtype=np.uint8)
 
 
-def _blocks(path: Path, block_bytes: int = BLOCK_BYTES):
+def _blocks(path: Path, block_bytes: int | None = None):
     """Yield (physical line numbers, Arrow binary array of those lines) per block of the file.
 
     Lines are split on '\\n' and cleaned with numpy, set-based: the line end ('\\n' or '\\r\\n')
     and a leading UTF-8 BOM are cut off, and blank lines (only whitespace) are dropped — they
     are skipped and not counted (spec §6). Line numbers stay the physical ones, from 1.
     """
+    block_bytes = block_bytes or BLOCK_BYTES      # read at call time (tests set tiny blocks)
     line_no = 1
     carry = b""
     with open(path, "rb") as fh:

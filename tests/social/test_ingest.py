@@ -225,6 +225,54 @@ def test_a_file_put_back_as_it_was_is_restaged_without_parsing(home):
     assert rows(home, "select count(*) from raw.social_posts where post_id = 'a'") == [(1,)]
 
 
+def test_a_load_that_fails_after_committed_blocks_leaves_nothing(home, monkeypatch):
+    """Blocks are committed one by one (memory): a failure half-way removes them, records the
+    file as failed, and the live rows of an earlier version stay."""
+    from orchestration.social import ingest
+
+    path = home.landing_social / "posts_2025-03.jsonl"
+    write_lines(path, [post("old")])
+    run(home)
+    con = state.connect(home)
+    state.commit_pending(con)
+    con.close()
+    write_lines(path, [post(f"n{i}") for i in range(40)])
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    monkeypatch.setattr(ingest, "BLOCK_BYTES", 600)            # several blocks
+    calls = {"n": 0}
+    finish = ingest._finish_block
+
+    def failing_finish(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("disk full")
+        return finish(*args, **kwargs)
+
+    monkeypatch.setattr(ingest, "_finish_block", failing_finish)
+    report = run(home)
+    assert [f.status for f in report.files] == ["failed"] and "disk full" in report.files[0].message
+    assert calls["n"] == 3                                      # two blocks had been committed
+    assert rows(home, "select post_id from raw.social_posts order by 1") == [("old",)]
+    assert rows(home, "select status from ops.ingested_files where status = 'failed'") == [("failed",)]
+
+
+def test_rows_a_crash_left_behind_are_not_taken_for_a_complete_load(home):
+    path = home.landing_social / "posts_2025-03.jsonl"
+    write_lines(path, [post("a"), post("b")])
+    digest = None
+    run(home)
+    con = state.connect(home)
+    (digest,) = con.execute("select content_hash from ops.deliveries").fetchall()[0]
+    # as after a crash between two block commits: rows of this content, but no delivery
+    con.execute("delete from ops.deliveries")
+    con.execute("delete from raw.social_posts where post_id = 'b'")
+    con.close()
+    report = run(home)
+    assert [f.status for f in report.files] == ["staged"]       # parsed again, not "restaged"
+    assert rows(home, "select post_id from raw.social_posts where _content_hash = ? order by 1",
+                [digest]) == [("a",), ("b",)]
+
+
 def test_other_names_are_ignored_once_and_months_filter(home):
     write_lines(home.landing_social / "posts_2025-03.jsonl", [post("a")])
     write_lines(home.landing_social / "posts_2025-04_fix.jsonl", [post("b")])
