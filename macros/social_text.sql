@@ -2,15 +2,17 @@
 
 {#- Post text → space-separated tokens: placeholders of masked personal data dropped, a few
     emoji mapped to the tokens emoneg / emopos, lower case, accents stripped, anything that is
-    not a letter or digit a separator. -#}
+    not a letter or digit a separator (each run of such characters one space). The runs are
+    replaced in two steps, other characters first, then runs of spaces: the same string as one
+    '[^a-z0-9]+' replacement, which matched at every space and took twice the time. -#}
 {% macro social_normalise(expr) -%}
-trim(regexp_replace(
+trim(regexp_replace(regexp_replace(
     lower(strip_accents(
         regexp_replace(regexp_replace(regexp_replace(coalesce({{ expr }}, ''),
             '\[(email|telefoon|handle|url|iban)\]', ' ', 'g'),
             '[🙄😡🤬😤😠👎💩😩😫😭😢🤮😒😑🤦]', ' emoneg ', 'g'),
             '[👍😊🙂😀😁😄😃❤💚💙🙏👏🥰😍💯]', ' emopos ', 'g'))),
-    '[^a-z0-9]+', ' ', 'g'))
+    '[^a-z0-9 ]+', ' ', 'g'), ' {2,}', ' ', 'g'))
 {%- endmacro %}
 
 {#- Seed term → the same normal form, keeping '*' (wildcard at the start or end of a word). -#}

@@ -13,7 +13,7 @@ import duckdb
 from orchestration.paths import PROJECT_DIR
 from orchestration.social.quality import dbt_executable
 
-BATCHED = ["int_social__term_positions", "int_social__term_hits", "int_social__classified_posts"]
+BATCHED = ["int_social__term_hits", "int_social__classified_posts"]
 
 
 def _rebuild(work_db, target, dbt_vars: str) -> subprocess.CompletedProcess:
