@@ -11,7 +11,7 @@ deliveries on path and content hash), so the file's rows appear together with it
 at all. Each block is committed on its own: one transaction for a whole 10M-line export kept
 every uncommitted row in memory (~0.9 GB per million lines, outside DuckDB's memory limit). A
 failed load deletes its rows; rows a crash leaves behind belong to no delivery, are never taken
-for a complete load (``_has_rows`` asks the deliveries) and go with the next garbage collection
+for a complete load (``state.has_rows`` asks the deliveries) and go with the next garbage collection
 (``state.stage_delivery``). Files with another name are recorded ``ignored`` once per (path, hash).
 
 What happens per line is decided here; which version of a post wins, the counts, language
@@ -136,7 +136,7 @@ def ingest_social(con: duckdb.DuckDBPyConnection, home: Home, run_id: str, log=N
         if digest == state.active_hash(con, KIND, rel) or state.file_status(con, rel, digest) in skip:
             report.unchanged.append(rel)
             continue
-        if _has_rows(con, rel, digest):
+        if state.has_rows(con, KIND, rel, digest):
             con.execute("begin")
             try:
                 state.stage_delivery(con, KIND, key=rel, partition=partition, path=rel,
@@ -188,14 +188,6 @@ def _info(log, msg: str) -> None:
         log.info(msg)
 
 
-def _has_rows(con, rel: str, digest: str) -> bool:
-    """This exact content was loaded completely before and its rows are still kept: a delivery
-    (pending or current) points at it. Raw rows alone do not count — they may be the blocks of a
-    load that crashed (garbage collection keeps only rows a delivery points at)."""
-    return bool(con.execute("select 1 from ops.deliveries where kind = ? and key = ? and content_hash = ? limit 1",
-                            [KIND, rel, digest]).fetchall())
-
-
 # --- one file ------------------------------------------------------------------------------
 
 def _load_file(con, path: Path, rel: str, partition: str, digest: str, run_id: str,
@@ -217,11 +209,10 @@ def _load_file(con, path: Path, rel: str, partition: str, digest: str, run_id: s
             return None
         return slot, _prepare_block(con, slot, numbers, values, *ctx)
 
+    _delete_rows(con, rel, digest)     # blocks of an earlier, killed load of this content
     con.execute("begin")
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="social-parse")
     try:
-        for table in state.RAW_TABLES[KIND]:
-            con.execute(f"delete from {table} where _delivery_key = ? and _content_hash = ?", [rel, digest])
         current = prepare(0)
         while current is not None:
             slot, (todo, n_lines, n_bad) = current
@@ -259,7 +250,8 @@ def _load_file(con, path: Path, rel: str, partition: str, digest: str, run_id: s
 
 
 def _delete_rows(con, rel: str, digest: str) -> None:
-    """Remove the committed blocks of a load that failed (they belong to no delivery)."""
+    """Remove the rows of this content that no delivery points at: the committed blocks of a
+    load that failed, or of one that was killed."""
     con.execute("begin")
     for table in state.RAW_TABLES[KIND]:
         con.execute(f"delete from {table} where _delivery_key = ? and _content_hash = ?", [rel, digest])

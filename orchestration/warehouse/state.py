@@ -199,10 +199,14 @@ def active_hash(con, kind: str, key: str) -> str | None:
 
 
 def has_rows(con, kind: str, key: str, content_hash: str) -> bool:
-    """Raw rows for this exact content are already there (e.g. a file put back as it was)."""
-    table = RAW_TABLES[kind][0]
-    return first_row(con.execute(f"select count(*) from (select 1 from {table} where _delivery_key = ? "
-                       f"and _content_hash = ? limit 1)", [key, content_hash]))[0] > 0
+    """The raw rows of this exact content are loaded and kept (e.g. a file put back as it was):
+    a delivery, pending or current, points at them. Asked of the deliveries, not of the raw
+    tables: rows no delivery points at may be the committed blocks of a load that was killed
+    (social exports commit block by block), and garbage collection keeps only rows a delivery
+    points at."""
+    return first_row(con.execute(
+        "select count(*) from (select 1 from ops.deliveries where kind = ? and key = ? and content_hash = ? limit 1)",
+        [kind, key, content_hash]))[0] > 0
 
 
 def stage_delivery(con, kind: str, key: str, partition: str | None, path: str,
