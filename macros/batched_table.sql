@@ -19,12 +19,17 @@
     builds beside the existing relation and swaps them in one transaction.
 -#}
 
+{#- The bounds batch_range renders: the whole bigint range, marked so the materialization finds them. -#}
+{% macro batch_marker(bound) -%}
+{{ '-9223372036854775807 /* batch_lo */' if bound == 'lo' else '9223372036854775807 /* batch_hi */' }}
+{%- endmacro %}
+
 {% macro batch_range(column) -%}
-({{ column }} >= -9223372036854775807 /* batch_lo */ and {{ column }} <= 9223372036854775807 /* batch_hi */)
+({{ column }} >= {{ batch_marker('lo') }} and {{ column }} <= {{ batch_marker('hi') }})
 {%- endmacro %}
 
 {% macro batched_sql(sql, lo, hi) -%}
-{{ sql | replace('-9223372036854775807 /* batch_lo */', lo | string) | replace('9223372036854775807 /* batch_hi */', hi | string) }}
+{{ sql | replace(batch_marker('lo'), lo | string) | replace(batch_marker('hi'), hi | string) }}
 {%- endmacro %}
 
 {% materialization batched_table, adapter='duckdb' %}
@@ -34,7 +39,7 @@
   {%- if size < 1 -%}
     {{ exceptions.raise_compiler_error('batch_size must be at least 1 (' ~ this ~ ')') }}
   {%- endif -%}
-  {%- if '/* batch_lo */' not in sql -%}
+  {%- if batch_marker('lo') not in sql -%}
     {{ exceptions.raise_compiler_error(this ~ ': batched_table needs {{ batch_range(...) }} in its SQL') }}
   {%- endif -%}
 
