@@ -43,15 +43,20 @@ def dbt_executable() -> str:
     return str(local) if local.exists() else (shutil.which("dbt") or "dbt")
 
 
-def build_social_models(home: Home, tests: bool = False, select: str = "tag:social") -> subprocess.CompletedProcess:
-    """Run the social dbt models (and seeds) against ``home``'s build database."""
+def build_social_models(home: Home, tests: bool = False, select: str = "tag:social",
+                        dbt_vars: str | None = None, target: str = "dbt_target") -> subprocess.CompletedProcess:
+    """Run the social dbt models (and seeds) against ``home``'s build database. ``dbt_vars``: a
+    YAML mapping for ``--vars``; ``target``: the folder under ``home.state`` for dbt's target (a
+    separate one for other vars keeps the partial parse of the usual one)."""
     env = dict(os.environ)
     env["VOICE_MONITOR_HOME"] = str(home.root)
     env["VOICE_MONITOR_WORK_DB"] = str(home.work_db)
     env.setdefault("DO_NOT_TRACK", "1")
     cmd = [dbt_executable(), "build", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
-           "--select", select, "--target-path", str(home.state / "dbt_target"),
+           "--select", select, "--target-path", str(home.state / target),
            "--log-path", str(home.state / "dbt_logs")]
+    if dbt_vars is not None:
+        cmd += ["--vars", dbt_vars]
     if not tests:
         cmd += ["--exclude", "resource_type:test"]
     result = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=str(PROJECT_DIR))

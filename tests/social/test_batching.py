@@ -4,27 +4,15 @@ features view stays unique per (post, term) — its dbt tests were dropped as to
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 
 import duckdb
 
-from orchestration.paths import PROJECT_DIR
-from orchestration.social.quality import dbt_executable
+from orchestration.social.quality import build_social_models
+
+from conftest import make_home  # noqa: E402  (tests/social on sys.path)
 
 BATCHED = ["int_social__term_hits", "int_social__classified_posts"]
-
-
-def _rebuild(work_db, target, dbt_vars: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, VOICE_MONITOR_WORK_DB=str(work_db), DO_NOT_TRACK="1")
-    result = subprocess.run(
-        [dbt_executable(), "run", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
-         "--select", " ".join(BATCHED), "--vars", dbt_vars,
-         "--target-path", str(target / "target"), "--log-path", str(target / "logs")],
-        env=env, capture_output=True, text=True, cwd=str(PROJECT_DIR))
-    assert result.returncode == 0, result.stdout[-3000:]
-    return result
 
 
 def _differences(con, table: str, other: str) -> tuple[int, int]:
@@ -38,11 +26,10 @@ def test_batches_of_any_size_give_the_same_tables(sample_build, tmp_path):
     session's build (default batch size, larger than the sample)."""
     results = {}
     for size in (97, 100_000_000):
-        work_db = tmp_path / f"b{size}" / "build.duckdb"
-        work_db.parent.mkdir()
-        shutil.copy(sample_build.home.work_db, work_db)
-        out = _rebuild(work_db, work_db.parent, f"{{social_batch_posts: {size}}}")
-        results[size] = (work_db, out.stdout)
+        home = make_home(tmp_path / f"b{size}")
+        shutil.copy(sample_build.home.work_db, home.work_db)
+        out = build_social_models(home, select=" ".join(BATCHED), dbt_vars=f"{{social_batch_posts: {size}}}")
+        results[size] = (home.work_db, out.stdout)
     assert results[97][1].count("OK created sql batched_table model") == len(BATCHED)
 
     con = duckdb.connect()

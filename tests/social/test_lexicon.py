@@ -6,14 +6,12 @@ the learned part off, and the training set shares nothing with the labelled test
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 
 import pytest
 
-from orchestration.paths import PROJECT_DIR, SEEDS_DIR
+from orchestration.paths import SEEDS_DIR
 from orchestration.social import train_lexicon as T
-from orchestration.social.quality import LABELLED, dbt_executable
+from orchestration.social.quality import LABELLED, build_social_models
 
 from conftest import Build, make_home, post, write_lines, ingest_and_build  # noqa: E402
 
@@ -80,13 +78,8 @@ def test_sql_scoring_agrees_with_numpy(probe_build):
 
 
 def _run_classified(build: Build, dbt_vars: str) -> None:
-    env = dict(os.environ, VOICE_MONITOR_HOME=str(build.home.root), VOICE_MONITOR_WORK_DB=str(build.home.work_db))
-    result = subprocess.run(
-        [dbt_executable(), "run", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
-         "--select", "int_social__classified_posts", "--vars", dbt_vars,
-         "--target-path", str(build.home.state / "dbt_target_vars"), "--log-path", str(build.home.state / "dbt_logs")],
-        env=env, capture_output=True, text=True, cwd=str(PROJECT_DIR))
-    assert result.returncode == 0, result.stdout[-3000:]
+    build_social_models(build.home, select="int_social__classified_posts", dbt_vars=dbt_vars,
+                        target="dbt_target_vars")
 
 
 def test_learned_part_can_be_switched_off(probe_build):
