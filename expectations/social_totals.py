@@ -60,22 +60,17 @@ def volume_count_column(columns) -> str | None:
     return next((c for c in VOLUME_COUNT_COLUMNS if c in columns), None)
 
 
-def build_frame(load_totals: pd.DataFrame, fct: pd.DataFrame | None = None,
-                volume: pd.DataFrame | None = None, fct_counts: tuple[int, int] | None = None) -> pd.DataFrame:
+def build_frame(load_totals: pd.DataFrame, fct_counts: tuple[int, int] | None = None,
+                volume: pd.DataFrame | None = None) -> pd.DataFrame:
     """``load_totals``: the rows of audit.social_load_totals (one expected; several are summed);
-    ``fct``: at least platform and post_id of marts.fct_social_posts, or ``fct_counts``: its rows
-    and distinct (platform, post_id) counted in the database; ``volume``: the volume mart."""
+    ``fct_counts``: rows and distinct (platform, post_id) of marts.fct_social_posts, counted
+    where the posts are (10M posts would be gigabytes in pandas); ``volume``: the volume mart."""
     row: dict = {"scope": "all loaded social exports"}
     for col in LOAD_COUNTS:
         row[col] = float(load_totals[col].sum()) if col in load_totals and len(load_totals) else float("nan")
     row["lines_accounted"] = row["quarantined"] + row["duplicates"] + row["unique_posts"]
-    if fct_counts is not None:
-        row["fct_rows"], row["fct_distinct_posts"] = map(float, fct_counts)
-    elif fct is not None:
-        row["fct_rows"] = float(len(fct))
-        row["fct_distinct_posts"] = float(len(fct[["platform", "post_id"]].drop_duplicates()))
-    else:
-        row["fct_rows"] = row["fct_distinct_posts"] = float("nan")
+    row["fct_rows"], row["fct_distinct_posts"] = map(float, fct_counts) if fct_counts is not None \
+        else (float("nan"), float("nan"))
     count_col = volume_count_column(volume.columns) if volume is not None else None
     row["volume_posts"] = float(volume[count_col].sum()) if count_col else float("nan")
     return pd.DataFrame([row], columns=FRAME_COLUMNS)
@@ -92,8 +87,7 @@ def present_tables(con) -> tuple[str, ...]:
 def load_frame(con, tables: tuple[str, ...] | None = None) -> pd.DataFrame:
     tables = present_tables(con) if tables is None else tables
     load = con.execute(f"select * from {LOAD_TOTALS}").df() if LOAD_TOTALS in tables else pd.DataFrame()
-    # counted where the posts are (10M posts would be gigabytes in pandas)
     fct_counts = con.execute(f"select count(*), count(distinct (platform, post_id)) from {FACT}").fetchall()[0] \
         if FACT in tables else None
     volume = con.execute(f"select * from {VOLUME}").df() if VOLUME in tables else None
-    return build_frame(load, volume=volume, fct_counts=fct_counts)
+    return build_frame(load, fct_counts, volume)

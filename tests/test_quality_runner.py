@@ -26,8 +26,7 @@ def _social_frame(lines_read=12):
     return social_totals.build_frame(
         pd.DataFrame([dict(lines_read=lines_read, quarantined=1, duplicates=3, unique_posts=8, non_dutch=2,
                            published_posts=6)]),
-        pd.DataFrame({"platform": ["x"] * 6, "post_id": list("abcdef")}),
-        pd.DataFrame({"posts": [6]}))
+        (6, 6), pd.DataFrame({"posts": [6]}))
 
 
 def test_every_result_is_recorded_and_publish_keeps_the_latest(tmp_path):
@@ -129,7 +128,7 @@ SCRIPT = textwrap.dedent("""
     run.validate(social_totals, social_totals.build_frame(
         pd.DataFrame([dict(lines_read=5, quarantined=1, duplicates=1, unique_posts=3, non_dutch=1,
                            published_posts=2)]),
-        pd.DataFrame({"platform": ["x", "x"], "post_id": ["a", "b"]}), pd.DataFrame({"posts": [2]})))
+        (2, 2), pd.DataFrame({"posts": [2]})))
     run.build_docs()
     print(json.dumps({"timings": run.timings, "overhead": run.overhead_seconds,
                       "wall": time.perf_counter() - started,

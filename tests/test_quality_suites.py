@@ -327,7 +327,12 @@ def _social(load=None, fct=None, volume=None):
                         "post_id": ["1", "2", "1", "9", "4", "5"]}) if fct is None else fct
     volume = pd.DataFrame({"month": ["2025-01-01", "2025-02-01"], "platform": ["x", "x"], "posts": [4, 2]}) \
         if volume is None else volume
-    return social_totals.build_frame(load, fct, volume)
+    return social_totals.build_frame(load, fct_counts(fct), volume)
+
+
+def fct_counts(fct: pd.DataFrame) -> tuple[int, int]:
+    """Rows and distinct (platform, post_id) of a fact frame, as the guard counts them in SQL."""
+    return len(fct), len(fct[["platform", "post_id"]].drop_duplicates())
 
 
 def test_social_totals_pass_on_consistent_counts(qrun):
