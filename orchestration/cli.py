@@ -37,7 +37,7 @@ def cmd_run(args) -> int:
     from orchestration.pipeline import format_summary, headline_figures, run_once
 
     home = _home(args)
-    summary = run_once(home, retry_failed=args.retry_failed)
+    summary = run_once(home, retry_failed=args.retry_failed, accept=args.accept or (), drop=args.drop or ())
     print(format_summary(summary))
     if summary.status != "failed" and not args.quiet:
         figures = headline_figures(summary.home.published_db)
@@ -48,6 +48,15 @@ def cmd_run(args) -> int:
     from orchestration.bi.handoff import after_run
 
     after_run(summary)  # writes the report after a publish; says where the database, report and docs are
+    return summary.exit_code
+
+
+def cmd_rebuild(args) -> int:
+    from orchestration.pipeline import format_summary
+    from orchestration.warehouse.rebuild import rebuild
+
+    summary = rebuild(_home(args))
+    print(format_summary(summary))
     return summary.exit_code
 
 
@@ -62,8 +71,11 @@ def cmd_dev(args) -> int:
 
     from orchestration.pipeline import ensure_manifest, prepare_environment
 
+    from orchestration.warehouse.permissions import PRIVATE_UMASK
+
     home = prepare_environment(_home(args))
     ensure_manifest()
+    os.umask(PRIVATE_UMASK)       # what the daemon's runs write is private (the published file gets its mode)
     dagster = Path(sys.executable).parent / "dagster"
     argv = [str(dagster), "dev", "-m", "orchestration.definitions", "-h", "127.0.0.1", "-p", str(args.port)]
     print(f"Voice Monitor warehouse: watching {home.landing}", flush=True)
@@ -162,7 +174,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--retry-failed", action="store_true",
                    help="try again files whose earlier run failed (they are otherwise skipped until they change)")
     p.add_argument("--quiet", action="store_true", help="no headline figures")
+    p.add_argument("--accept", action="append", metavar="FILE",
+                   help="let a held re-delivery through (it withdraws more published data than the limits "
+                        "allow); FILE relative to the home or to the landing zone; repeatable")
+    p.add_argument("--drop", action="append", metavar="FILE",
+                   help="withdraw every delivery of FILE (loaded, pending or held) and publish without it; "
+                        "repeatable")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("rebuild", help="recreate the build database from the archive alone (after state/ was "
+                                       "lost), then build and publish")
+    p.set_defaults(func=cmd_rebuild)
 
     p = sub.add_parser("dev", help="start the Dagster UI and daemon with the landing sensors running")
     p.add_argument("--port", type=int, default=3000)
@@ -194,8 +216,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a command. The operator's mistakes (orchestration.errors.UserError: a bad targets file, a
+    missing pseudonym key, a file that is not held …) are printed in plain words, exit 1; any
+    other exception is a bug and keeps its traceback."""
+    from orchestration.errors import UserError
+
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    if args.command in ("run", "rebuild"):
+        import signal
+
+        # a terminated run ends like an interrupted one: its children are stopped on the way out
+        signal.signal(signal.SIGTERM, lambda s, f: sys.exit(128 + signal.SIGTERM))
+    try:
+        return args.func(args)
+    except UserError as e:
+        print(f"voice-monitor {args.command}: {e}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

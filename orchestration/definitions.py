@@ -11,7 +11,7 @@ from orchestration.social.sensors import social_landing_sensor
 from orchestration.survey.assets import survey_responses, survey_weights
 from orchestration.survey.sensors import survey_landing_sensor
 from orchestration.transform.assets import warehouse_dbt_models
-from orchestration.transform.project import DBT_EXECUTABLE, WarehouseDbtCli, dbt_project
+from orchestration.transform.project import DBT_LAUNCHER, WarehouseDbtCli, dbt_project
 from orchestration.warehouse.assets import active_deliveries
 from orchestration.warehouse.sensors import build_after_ingestion_sensor
 
@@ -23,7 +23,7 @@ defs = dg.Definitions(
     sensors=[survey_landing_sensor, social_landing_sensor, build_after_ingestion_sensor],
     resources={
         "warehouse": WarehouseResource(),
-        "dbt": WarehouseDbtCli(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+        "dbt": WarehouseDbtCli(project_dir=dbt_project, dbt_executable=DBT_LAUNCHER),
     },
     executor=dg.in_process_executor,
 )

@@ -3,8 +3,9 @@
 Everything lives under ``$VOICE_MONITOR_HOME`` (spec §1). The layout below the
 landing/quarantine/warehouse/config folders of the contract is ours: ``state/``
 holds what only the warehouse itself opens (the build database, Dagster's
-instance, the pseudonym key, the writer lock). BI tools only ever open
-``warehouse/voice_monitor.duckdb``.
+instance, the pseudonym key, the writer lock); ``archive/`` holds every accepted
+delivery, content-addressed, so the build database can always be rebuilt. BI tools
+only ever open ``warehouse/voice_monitor.duckdb``.
 """
 
 from __future__ import annotations
@@ -77,6 +78,16 @@ class Home:
         return self.state / "pseudonym.key"
 
     @property
+    def children(self) -> Path:
+        """Records of the child processes (dbt) of running runs (orchestration.warehouse.children)."""
+        return self.state / "children"
+
+    @property
+    def archive(self) -> Path:
+        """Accepted deliveries, content-addressed, and their manifest (orchestration.warehouse.archive)."""
+        return self.root / "archive"
+
+    @property
     def quality(self) -> Path:
         return self.root / "quality"
 
@@ -92,9 +103,15 @@ class Home:
             return Path(path).as_posix()
 
     def ensure(self) -> "Home":
-        for folder in (self.landing_survey, self.landing_social, self.quarantine,
-                       self.warehouse_dir, self.state):
+        """Create the folders; the ones holding personal data are private to the user
+        (orchestration.warehouse.permissions)."""
+        from orchestration.warehouse.permissions import private_dir, published_dir
+
+        for folder in (self.landing_survey, self.landing_social):
             folder.mkdir(parents=True, exist_ok=True)
+        published_dir(self.warehouse_dir)
+        for folder in (self.state, self.archive, self.quarantine):
+            private_dir(folder)
         return self
 
     def export_env(self) -> None:

@@ -9,11 +9,12 @@ back pending deliveries when the run fails, and returns a plain-words summary.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from orchestration.paths import PROJECT_DIR, Home
 from orchestration.warehouse.locking import writer_lock
@@ -29,18 +30,43 @@ concurrency:
 
 
 def prepare_environment(home: Home) -> Home:
-    """Absolute home for dbt and child processes, a DAGSTER_HOME, no telemetry."""
+    """Absolute home for dbt and child processes, a DAGSTER_HOME, no telemetry. What is created
+    under ``state/`` here is private from the start (orchestration.warehouse.permissions)."""
+    from orchestration.warehouse.permissions import PRIVATE_FILE, private_dir
+
     home.ensure()
     home.export_env()
     os.environ.setdefault("DAGSTER_HOME", str(home.dagster_home))
     dagster_home = Path(os.environ["DAGSTER_HOME"])
-    dagster_home.mkdir(parents=True, exist_ok=True)
+    if home.state in dagster_home.parents:
+        private_dir(dagster_home)
+    else:
+        dagster_home.mkdir(parents=True, exist_ok=True)
     config = dagster_home / "dagster.yaml"
     if not config.exists():
-        config.write_text(DAGSTER_YAML, encoding="utf-8")
+        with os.fdopen(os.open(config, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE), "w") as out:
+            out.write(DAGSTER_YAML)
+    _seed_partial_parse(home)
     os.environ["DAGSTER_DISABLE_TELEMETRY"] = "1"
     os.environ["DO_NOT_TRACK"] = "1"
     return home
+
+
+def _seed_partial_parse(home: Home) -> None:
+    """dagster-dbt copies the project's partial-parse file into the run's dbt target folder with
+    the source's mode (0644); a private copy put there first is used instead."""
+    from orchestration.warehouse.permissions import PRIVATE_FILE, private_dir
+
+    source = PROJECT_DIR / "target" / "partial_parse.msgpack"
+    target = home.state / "dbt_target" / "partial_parse.msgpack"
+    if target.exists() or not source.exists():
+        return
+    private_dir(target.parent)
+    tmp = target.with_name(target.name + ".tmp")
+    with open(source, "rb") as src, os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE),
+                                              "wb") as out:
+        shutil.copyfileobj(src, out)
+    os.replace(tmp, target)
 
 
 # dbt_project.manifest_path (orchestration.transform.project), known without importing dagster-dbt
@@ -123,10 +149,13 @@ class RunSummary:
     steps: list[StepTiming] = field(default_factory=list)
     published: bool = False
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)      # what the run did besides its files
+    held: list[dict] = field(default_factory=list)      # deliveries waiting for --accept / --drop
 
     @property
     def exit_code(self) -> int:
-        return {"noop": 0, "success": 0, "rejected": 2, "failed": 1}[self.status]
+        code = {"noop": 0, "success": 0, "rejected": 2, "failed": 1}[self.status]
+        return 2 if code == 0 and self.held else code
 
 
 def _collect_outcomes(result) -> list[dict]:
@@ -156,21 +185,39 @@ def _step_timings(instance, run_id: str) -> list[StepTiming]:
     return timings
 
 
-def _failure_reason(result) -> str:
+def _failure_reason(result, expired=None) -> str:
     from orchestration.quality.report import failed_check_messages
 
     checks = failed_check_messages(result)   # failed blocking checks: their plain-words messages
-    messages = []
+    messages = [expired.message] if expired is not None else []
     for event in result.all_events:
         if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
             if event.step_key in checks:
                 messages.extend(checks[event.step_key])
                 continue
+            if expired is not None and event.step_key == expired.step:
+                continue
             err = event.step_failure_data.error
             while err.cause is not None and "DagsterExecutionStepExecutionError" in (err.cls_name or ""):
                 err = err.cause
             messages.append(f"{event.step_key}: {err.message.strip()}")
+            if _is_bug(err):
+                messages.append("Traceback (a bug in the warehouse, not in your data; please report it):\n"
+                                + "".join(err.stack).rstrip())
     return "\n".join(messages) or "the run failed (see the Dagster event log)"
+
+
+def _is_bug(err) -> bool:
+    """A step failed with an exception that is neither the operator's (UserError and its kinds),
+    nor dbt's report of failed models or tests, nor a stop (a time limit): show its traceback."""
+    from orchestration.errors import UserError
+
+    def names(cls) -> set[str]:
+        return {cls.__name__}.union(*(names(sub) for sub in cls.__subclasses__()))
+
+    expected = names(UserError) | {"DagsterDbtCliRuntimeError", "DagsterExecutionInterruptedError",
+                                   "DagsterAssetCheckFailedError"}
+    return (err.cls_name or "") not in expected and bool(err.stack)
 
 
 def _execute(instance, job_name: str, tags: dict[str, str] | None = None, **kwargs):
@@ -179,7 +226,55 @@ def _execute(instance, job_name: str, tags: dict[str, str] | None = None, **kwar
     return defs.resolve_job_def(job_name).execute_in_process(
         instance=instance, raise_on_error=False, tags={"voice_monitor/trigger": "cli", **(tags or {})},
         run_config={"loggers": {"console": {"config": {"log_level": os.environ.get(
-            "VOICE_MONITOR_LOG_LEVEL", "WARNING")}}}}, **kwargs)
+            "VOICE_MONITOR_LOG_LEVEL", "CRITICAL")}}}}, **kwargs)
+
+
+def _execute_watched(instance, home: Home, job_name: str, **kwargs):
+    """``_execute`` under the steps' time limits (orchestration.warehouse.time_limits); returns
+    (result, the expired limit or None)."""
+    import uuid
+
+    from orchestration.warehouse.time_limits import Watchdog
+
+    run_id = str(uuid.uuid4())
+    watchdog = Watchdog(instance, run_id, home)
+    try:
+        with watchdog:
+            result = _execute(instance, job_name, run_id=run_id, **kwargs)
+    except KeyboardInterrupt:
+        if watchdog.expired is None:
+            raise
+        result = _LateInterrupt()
+    return result, watchdog.expired
+
+
+class _LateInterrupt:
+    """The time limit's interrupt landed just after the run had ended: treat it as failed."""
+    success = False
+    all_events: list = []
+    run_id = None
+
+    def get_asset_materialization_events(self):
+        return []
+
+
+def build_and_publish(instance, home: Home, summary: RunSummary, selection=None) -> bool:
+    """One build run (``selection`` of assets, or all) under the time limits; a failure sets
+    aside what it blames (orchestration.run_safety). Fills in the summary; True on success."""
+    from orchestration.run_safety import settle_build_failure
+
+    result, expired = _execute_watched(instance, home, "build_and_publish", asset_selection=selection)
+    summary.run_id = result.run_id
+    if result.run_id:
+        summary.steps.extend(_step_timings(instance, result.run_id))
+    if not result.success:
+        summary.status, summary.reason = "failed", _failure_reason(result, expired)
+        summary.reason += settle_build_failure(home, result, expired, summary.reason)
+        return False
+    for event in result.get_asset_materialization_events():
+        if event.asset_key is not None and event.asset_key.path == ["warehouse", "voice_monitor"]:
+            summary.published = bool(event.step_materialization_data.materialization.metadata["published"].value)
+    return True
 
 
 def _partitions(keys: list[str]) -> dict:
@@ -193,103 +288,114 @@ def _partitions(keys: list[str]) -> dict:
 
 
 def run_once(home: Home | None = None, retry_failed: bool = False,
-             say: Callable[[str], None] = print) -> RunSummary:
+             say: Callable[[str], None] = print, accept: Sequence[str] = (),
+             drop: Sequence[str] = ()) -> RunSummary:
     """Same jobs as the sensors: one ingestion run per kind over its changed partitions (waves,
     months), then one build run for what depends on the staged data. Runs use an ephemeral Dagster instance (fast, no
-    daemon needed); the audit tables and this summary are the record of a CLI run."""
-    from orchestration.publish.publish import current_fingerprint, is_published, remove_stale_temp_files
-    from orchestration.survey.ingest import plan_survey
-    from orchestration.survey.weighting import load_targets
-    from orchestration.warehouse import state
+    daemon needed); the audit tables and this summary are the record of a CLI run.
+
+    Everything the run writes is private to the user (umask 077; the published file gets its own
+    mode), and dbt and any other child dies with it (orchestration.warehouse.children)."""
+    from orchestration.warehouse.children import reap_leftovers, stop_children
+    from orchestration.warehouse.permissions import private_umask, secure_tree
 
     started = time.monotonic()
     home = prepare_environment(home or Home.from_env())
     if retry_failed:
         os.environ["VOICE_MONITOR_RETRY_FAILED"] = "1"
     ensure_manifest()
-    with writer_lock(home, say):
-        con = state.connect(home)
+    with private_umask(), writer_lock(home, say):
+        notes: list[str] = []
         try:
-            remove_stale_temp_files(home)
-            plan = plan_changes(con, home)
-            if plan.unnamed:       # recorded as ignored here: they belong to no partition
-                plan_survey(con, home, record=True, waves=set())
-                from orchestration.social.ingest import ingest_social
-                ingest_social(con, home, "cli", months=set())
-            pending_kinds = {d.kind for d in state.pending_deliveries(con)}
-            targets_hash = load_targets(home.targets_override).content_hash
-            up_to_date = is_published(con, home, current_fingerprint(con, targets_hash))
+            reap_leftovers(home, notes.append)    # before opening the build database they may hold
+            summary = _run_locked(home, say, accept, drop, notes)
         finally:
-            con.close()
-        if plan.empty and not pending_kinds and up_to_date:
-            return RunSummary(home, "noop", "Nothing new in the landing zone; the published database is up to date.",
-                              seconds=time.monotonic() - started)
-        import dagster as dg      # only now: a run with nothing to do never loads Dagster
-
-        from orchestration.jobs import RAW_ASSETS
-        from orchestration.social.partitions import social_months
-        from orchestration.survey.partitions import survey_waves
-
-        if plan.paths:
-            say(f"New or changed: {', '.join(plan.paths)}")
-        if pending_kinds:
-            say("Resuming deliveries left pending by an interrupted run.")
-
-        from orchestration.definitions import defs
-
-        instance = dg.DagsterInstance.ephemeral()
-        summary = RunSummary(home, "success")
-        updated: set[dg.AssetKey] = set()
-        # one ingestion run per kind over all its changed partitions (the assets handle several
-        # partitions per run; Dagster's start-up cost is paid once, not once per month or wave)
-        ingestion = [(job, name, keys, asset) for job, name, keys, asset in (
-            ("ingest_survey_wave", survey_waves.name, plan.survey_waves, RAW_ASSETS[0]),
-            ("ingest_social_month", social_months.name, plan.social_months, RAW_ASSETS[1])) if keys]
-        for job_name, partitions_name, keys, asset_key in ingestion:
-            instance.add_dynamic_partitions(partitions_name, keys)
-            result = _execute(instance, job_name, **_partitions(keys))
-            summary.files.extend(_collect_outcomes(result))
-            label = keys[0] if len(keys) == 1 else f"{keys[0]}..{keys[-1]}"
-            summary.steps.extend(StepTiming(f"{t.step}[{label}]", t.seconds) for t in _step_timings(instance, result.run_id))
-            if not result.success:
-                summary.status, summary.reason = "failed", _failure_reason(result)
-                summary.seconds = time.monotonic() - started
-                return summary
-            if result.get_asset_materialization_events():
-                updated.add(asset_key)
-        updated |= {k for k, kind in zip(RAW_ASSETS, ("survey", "social")) if kind in pending_kinds}
-        if updated or not up_to_date or pending_kinds:
-            rebuild_all = not up_to_date or not updated     # targets/code changed, or a resumed build
-            from orchestration.warehouse.sensors import incremental_selection
-
-            selection = None if rebuild_all else incremental_selection(defs.resolve_asset_graph(),
-                                                                       sorted(updated, key=str))
-            result = _execute(instance, "build_and_publish", asset_selection=selection)
-            summary.run_id = result.run_id
-            summary.steps.extend(_step_timings(instance, result.run_id))
-            if not result.success:
-                summary.status, summary.reason = "failed", _failure_reason(result)
-                con = state.connect(home)
-                try:
-                    set_aside = [r[0] for r in con.execute(
-                        "select path from ops.ingested_files where status = 'failed' and loaded_at >= ?",
-                        [state.now() - __import__("datetime").timedelta(seconds=time.monotonic() - started)]).fetchall()]
-                finally:
-                    con.close()
-                if set_aside:
-                    summary.reason += "\nNot published; set aside as failed: " + ", ".join(set_aside)
-                summary.seconds = time.monotonic() - started
-                return summary
-            for event in result.get_asset_materialization_events():
-                if event.asset_key is not None and event.asset_key.path == ["warehouse", "voice_monitor"]:
-                    summary.published = bool(event.step_materialization_data.materialization.metadata["published"].value)
-            for f in summary.files:
-                if f["status"] == "staged":
-                    f["status"] = "loaded"
-        if any(f["status"] == "rejected" for f in summary.files):
-            summary.status = "rejected"
-            summary.reason = "\n".join(f["message"] for f in summary.files if f["status"] == "rejected")
+            stop_children(home)
+            secure_tree(home.state)       # files copied with their own mode (dbt's partial parse)
     summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _run_locked(home: Home, say: Callable[[str], None], accept: Sequence[str], drop: Sequence[str],
+                notes: list[str]) -> RunSummary:
+    from orchestration.publish.publish import current_fingerprint, is_published, remove_stale_temp_files
+    from orchestration.run_safety import check_published_copy, settle_ingestion_failure, start_of_run, waiting_holds
+    from orchestration.survey.ingest import plan_survey
+    from orchestration.survey.weighting import load_targets
+    from orchestration.warehouse import holds, state
+
+    con = state.connect(home)
+    try:
+        resumed = bool(state.pending_deliveries(con))
+        notes += start_of_run(con, home, accept, drop)
+        remove_stale_temp_files(home)
+        plan = plan_changes(con, home)
+        if plan.unnamed:       # recorded as ignored here: they belong to no partition
+            plan_survey(con, home, record=True, waves=set())
+            from orchestration.social.ingest import ingest_social
+            ingest_social(con, home, "cli", months=set())
+        pending_kinds = {d.kind for d in state.pending_deliveries(con)}
+        targets_hash = load_targets(home.targets_override).content_hash
+        copy = check_published_copy(con, home, targets_hash, notes)      # may publish it again
+        up_to_date = copy != "rebuild" and is_published(con, home, current_fingerprint(con, targets_hash))
+        held = holds.waiting(con)
+    finally:
+        con.close()
+    if plan.empty and not pending_kinds and up_to_date:
+        return RunSummary(home, "noop", "Nothing new in the landing zone; the published database is up to date.",
+                          notes=notes, held=held, published=copy == "republished")
+    import dagster as dg      # only now: a run with nothing to do never loads Dagster
+
+    from orchestration.jobs import RAW_ASSETS
+    from orchestration.social.partitions import social_months
+    from orchestration.survey.partitions import survey_waves
+
+    if plan.paths:
+        say(f"New or changed: {', '.join(plan.paths)}")
+    if resumed and pending_kinds:
+        say("Resuming deliveries left pending by an interrupted or failed run.")
+
+    from orchestration.definitions import defs
+
+    instance = dg.DagsterInstance.ephemeral()
+    summary = RunSummary(home, "success", notes=notes, published=copy == "republished")
+    updated: set[dg.AssetKey] = set()
+    # one ingestion run per kind over all its changed partitions (the assets handle several
+    # partitions per run; Dagster's start-up cost is paid once, not once per month or wave)
+    ingestion = [(job, name, keys, asset, kind) for job, name, keys, asset, kind in (
+        ("ingest_survey_wave", survey_waves.name, plan.survey_waves, RAW_ASSETS[0], "survey"),
+        ("ingest_social_month", social_months.name, plan.social_months, RAW_ASSETS[1], "social")) if keys]
+    for job_name, partitions_name, keys, asset_key, kind in ingestion:
+        instance.add_dynamic_partitions(partitions_name, keys)
+        result, expired = _execute_watched(instance, home, job_name, **_partitions(keys))
+        summary.files.extend(_collect_outcomes(result))
+        label = keys[0] if len(keys) == 1 else f"{keys[0]}..{keys[-1]}"
+        if result.run_id:
+            summary.steps.extend(StepTiming(f"{t.step}[{label}]", t.seconds)
+                                 for t in _step_timings(instance, result.run_id))
+        if not result.success:
+            summary.status, summary.reason = "failed", _failure_reason(result, expired)
+            summary.reason += settle_ingestion_failure(home, plan.paths, kind, summary.reason, expired)
+            summary.held = waiting_holds(home)
+            return summary
+        if result.get_asset_materialization_events():
+            updated.add(asset_key)
+    updated |= {k for k, kind in zip(RAW_ASSETS, ("survey", "social")) if kind in pending_kinds}
+    summary.held = waiting_holds(home)
+    if updated or not up_to_date or pending_kinds:
+        rebuild_all = not up_to_date or not updated     # targets/code changed, or a resumed build
+        from orchestration.warehouse.sensors import incremental_selection
+
+        selection = None if rebuild_all else incremental_selection(defs.resolve_asset_graph(),
+                                                                   sorted(updated, key=str))
+        if not build_and_publish(instance, home, summary, selection):
+            return summary
+        for f in summary.files:
+            if f["status"] == "staged":
+                f["status"] = "loaded"
+    if any(f["status"] == "rejected" for f in summary.files):
+        summary.status = "rejected"
+        summary.reason = "\n".join(f["message"] for f in summary.files if f["status"] == "rejected")
     return summary
 
 
@@ -306,7 +412,10 @@ def headline_figures(published: Path) -> list[str]:
     if not published.exists():
         return []
     lines = []
-    con = duckdb.connect(str(published), read_only=True)
+    try:
+        con = duckdb.connect(str(published), read_only=True)
+    except (duckdb.IOException, duckdb.InvalidInputException, duckdb.SerializationException) as exc:
+        return [f"The published database cannot be read ({exc}); `voice-monitor run` publishes it again."]
     try:
         wave = first_row(con.execute("select max(wave) from marts.dim_wave"))[0]
         if wave is None:
@@ -348,7 +457,11 @@ def format_summary(summary: RunSummary) -> str:
     out = []
     head = {"noop": "Nothing to do", "success": "Run succeeded", "rejected": "Run finished with rejected files",
             "failed": "Run FAILED"}[summary.status]
+    if summary.held and summary.status in ("noop", "success"):
+        head = ("Nothing else to do" if summary.status == "noop" else "Run succeeded") + \
+            f"; {len(summary.held)} file(s) held for your decision"
     out.append(f"{head} ({summary.seconds:.1f} s){' — run ' + summary.run_id if summary.run_id else ''}.")
+    out.extend(summary.notes)
     if summary.reason and summary.status == "noop":
         out.append(summary.reason)
     if summary.files:
@@ -361,6 +474,9 @@ def format_summary(summary: RunSummary) -> str:
                 out.append(f"  {f['status']:<9} {f['path']}: {f['rows']:,} rows")
             elif f["status"] in ("ignored", "skipped"):
                 out.append(f"  {f['status']:<9} {f['path']}: {f['message']}")
+    if summary.held:
+        out.append("Held until you decide (exit code 2 while any is held):")
+        out.extend(f"  {h['message']}" for h in summary.held)
     if summary.status in ("rejected", "failed") and summary.reason:
         out.append("What went wrong:")
         out.extend("  " + line for line in summary.reason.splitlines())

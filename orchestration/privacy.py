@@ -191,14 +191,21 @@ def hmac_sql_parts(key: bytes) -> tuple[bytes, bytes]:
     return bytes(b ^ 0x36 for b in k), bytes(b ^ 0x5C for b in k)
 
 
-def load_or_create_key(home) -> bytes:
+def load_or_create_key(home, con=None) -> bytes:
     """The pseudonym key: ``$VOICE_MONITOR_PSEUDONYM_KEY`` if set (non-empty), else the secret in
-    ``home.secret_key``, generated once (32 random bytes, hex) with mode 0600."""
+    ``home.secret_key``, generated once (32 random bytes, hex) with mode 0600 — but never while
+    pseudonyms made with an earlier key exist, and never another key than the one recorded in
+    the archive (orchestration.warehouse.keyguard; ``con`` is the open build database, if any)."""
+    from orchestration.warehouse import keyguard
+
     env = os.environ.get(KEY_ENV)
     if env:
-        return env.encode("utf-8")
+        key = env.encode("utf-8")
+        keyguard.check_key(home, key)
+        return key
     path = Path(home.secret_key)
     if not path.exists():
+        keyguard.refuse_new_key(home, con)
         path.parent.mkdir(parents=True, exist_ok=True)
         secret = secrets.token_hex(32)
         try:
@@ -211,7 +218,9 @@ def load_or_create_key(home) -> bytes:
     value = path.read_text().strip()
     if not value:
         raise RuntimeError(f"pseudonym key file {path} is empty; delete it to generate a new one")
-    return value.encode("utf-8")
+    key = value.encode("utf-8")
+    keyguard.check_key(home, key)
+    return key
 
 
 __all__ = [

@@ -47,4 +47,6 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @property
     def publish_storage_version(self) -> str:
-        return self.storage_version or os.environ.get("VOICE_MONITOR_STORAGE_VERSION", "v1.0.0")
+        from orchestration.publish.publish import storage_version
+
+        return self.storage_version or storage_version()

@@ -17,12 +17,10 @@ import dagster as dg
 import duckdb
 import pytest
 
-from e2e_helpers import file_identity, home_env, query
+from e2e_helpers import VOICE_MONITOR, file_identity, home_env, processes_mentioning as _processes_mentioning, query
+from e2e_helpers import run_cli as _run_cli, run_env as _env
 from orchestration.paths import Home
 from survey_factory import make_wave, write_wave
-
-VOICE_MONITOR = str(Path(sys.executable).parent / "voice-monitor")
-
 
 # --- definitions and sensors (fast) -------------------------------------------------------
 
@@ -146,27 +144,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _env(home: Path, **extra) -> dict:
-    env = dict(os.environ, VOICE_MONITOR_HOME=str(home), DAGSTER_HOME=str(home / "state" / "dagster"))
-    env.update(extra)
-    return env
-
-
-def _processes_mentioning(text: str) -> list[int]:
-    """Live processes whose command line or environment names ``text`` (e.g. the test's home)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            blob = (entry / "cmdline").read_bytes() + (entry / "environ").read_bytes()
-        except OSError:
-            continue
-        if text.encode() in blob:
-            found.append(int(entry.name))
-    return found
-
-
 @pytest.mark.slow
 def test_dev_server_processes_a_dropped_file(tmp_path):
     home = Home.from_env(tmp_path / "home").ensure()
@@ -198,10 +175,6 @@ def test_dev_server_processes_a_dropped_file(tmp_path):
         for pid in left:
             os.kill(pid, signal.SIGKILL)
         assert not left, "voice-monitor dev left processes behind after SIGTERM"
-
-
-def _run_cli(home: Path, *args, **env) -> subprocess.CompletedProcess:
-    return subprocess.run([VOICE_MONITOR, *args], env=_env(home, **env), capture_output=True, text=True, timeout=600)
 
 
 @pytest.fixture(scope="module")

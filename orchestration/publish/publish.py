@@ -5,12 +5,20 @@ build database (marts, audit tables, comments), synced to disk, and renamed over
 one. A reader that has the old file open keeps its snapshot (the old inode), new
 connections see the new file, and a crash at any moment leaves either the old or the new
 file in place — never a half-written one.
+
+The file gets the published mode (orchestration.warehouse.permissions; it is the one file meant
+for other accounts), and its SHA-256, size, mtime and inode are recorded: a run that finds it
+missing, truncated or changed publishes it again (``published_problem``,
+``republish_if_damaged``). Each publish also records the totals the next change check compares
+with (expectations/publish_change.py) and rewrites the archive manifest
+(orchestration.warehouse.archive).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import uuid
 from dataclasses import dataclass
@@ -21,6 +29,15 @@ from orchestration.warehouse import faults, state
 
 PUBLISHED_SCHEMAS = ("marts", "audit")
 FINGERPRINT_KEY = "published_fingerprint"
+CHECKSUM_KEY = "published_checksum"        # JSON: sha256, size, mtime_ns, ino of the published file
+BUILD_DIRTY_KEY = "build_dirty"            # '1' while the build database's marts may differ from the publish
+STORAGE_VERSION_ENV = "VOICE_MONITOR_STORAGE_VERSION"
+DEFAULT_STORAGE_VERSION = "v1.0.0"
+
+
+def storage_version() -> str:
+    """DuckDB storage version of the published file (readable by DuckDB 1.x clients by default)."""
+    return os.environ.get(STORAGE_VERSION_ENV) or DEFAULT_STORAGE_VERSION
 # Tables the build database keeps in ops that the published copy shows under audit.
 AUDIT_FROM_OPS = {
     "ingested_files": 'select path, kind, "partition", content_hash, status, loaded_at, message '
@@ -74,6 +91,7 @@ class PublishResult:
     tables: int
     size_bytes: int
     fingerprint: str
+    unarchived: tuple[str, ...] = ()     # accepted deliveries a rebuild could not restore
 
 
 def project_code_hash() -> str:
@@ -102,20 +120,17 @@ def marker_path(home: Home) -> Path:
 def published_inputs(home: Home) -> dict:
     """What the last publish was built from besides the data (code and targets hashes), as a
     plain file: the build sensor reads it without opening the build database."""
-    import json
-
     try:
         return json.loads(marker_path(home).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
 
 
-def _write_marker(home: Home, targets_hash: str, code_hash: str) -> None:
-    import json
-
+def _write_marker(home: Home, targets_hash: str, code_hash: str, checksum: dict | None = None) -> None:
     tmp = marker_path(home).with_suffix(".tmp")
     tmp.write_text(json.dumps({"code_hash": code_hash, "targets_hash": targets_hash,
-                               "published_at": dt.datetime.now(dt.timezone.utc).isoformat()}), encoding="utf-8")
+                               "published_at": dt.datetime.now(dt.timezone.utc).isoformat(),
+                               "checksum": checksum}), encoding="utf-8")
     tmp.replace(marker_path(home))
 
 
@@ -141,10 +156,14 @@ def remove_stale_temp_files(home: Home) -> None:
         stale.unlink(missing_ok=True)
 
 
-def publish(con, home: Home, fingerprint: str, storage_version: str = "v1.0.0",
+def publish(con, home: Home, fingerprint: str, storage_version: str = DEFAULT_STORAGE_VERSION,
             targets_hash: str = "") -> PublishResult:
     """Copy marts and audit tables from the build database into a new file and swap it in."""
-    home.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    from expectations.publish_change import record_totals
+    from orchestration.warehouse import archive
+    from orchestration.warehouse.permissions import published_dir, published_mode
+
+    published_dir(home.warehouse_dir)
     remove_stale_temp_files(home)
     tmp = home.warehouse_dir / f".voice_monitor.{uuid.uuid4().hex}.tmp"
     alias = "publish_target"
@@ -187,10 +206,81 @@ def publish(con, home: Home, fingerprint: str, storage_version: str = "v1.0.0",
         con.execute(f"checkpoint {alias}")
     finally:
         con.execute(f"detach {alias}")
+    os.chmod(tmp, published_mode())
     _fsync(tmp)
+    digest = state.sha256_file(tmp)
     faults.reached("publish")      # the new file is complete but not yet swapped in
     os.replace(tmp, home.published_db)
     _fsync(home.warehouse_dir)
+    checksum = _checksum_record(home.published_db, digest)
     state.kv_set(con, FINGERPRINT_KEY, fingerprint)
-    _write_marker(home, targets_hash, project_code_hash())
-    return PublishResult(home.published_db, tables, home.published_db.stat().st_size, fingerprint)
+    state.kv_set(con, CHECKSUM_KEY, json.dumps(checksum))
+    state.kv_set(con, BUILD_DIRTY_KEY, "0")
+    record_totals(con)
+    _write_marker(home, targets_hash, project_code_hash(), checksum)
+    unarchived = archive.write_manifest(con, home)
+    return PublishResult(home.published_db, tables, checksum["size"], fingerprint, tuple(unarchived))
+
+
+def _checksum_record(path: Path, digest: str) -> dict:
+    st = path.stat()
+    return {"sha256": digest, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "ino": st.st_ino}
+
+
+def published_problem(con, home: Home) -> str | None:
+    """None when ``warehouse/voice_monitor.duckdb`` is the file the last publish wrote (or nothing
+    was published from this build database); else what is wrong with it, in words. Hashing is
+    skipped while size, mtime and inode are as recorded."""
+    fingerprint = state.kv_get(con, FINGERPRINT_KEY)
+    if fingerprint is None:
+        return None
+    path, name = home.published_db, home.relative(home.published_db)
+    if not path.exists():
+        return f"The published database {name} is missing"
+    st = path.stat()
+    raw = state.kv_get(con, CHECKSUM_KEY)
+    if raw is None:              # published before checksums were recorded: trust it if it opens as that publish
+        if _published_fingerprint(path) != fingerprint:
+            return f"The published database {name} cannot be read or is not the last publish"
+        state.kv_set(con, CHECKSUM_KEY, json.dumps(_checksum_record(path, state.sha256_file(path))))
+        return None
+    record = json.loads(raw)
+    if st.st_size != record["size"]:
+        return (f"The published database {name} is {st.st_size:,} bytes, but the last publish wrote "
+                f"{record['size']:,} (truncated or changed)")
+    if (st.st_mtime_ns, st.st_ino) == (record["mtime_ns"], record["ino"]):
+        return None
+    if state.sha256_file(path) != record["sha256"]:
+        return f"The published database {name} was changed after it was published (its checksum differs)"
+    state.kv_set(con, CHECKSUM_KEY, json.dumps(_checksum_record(path, record["sha256"])))   # touched only
+    return None
+
+
+def _published_fingerprint(path: Path) -> str | None:
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        row = state.first_row(con.execute("select fingerprint from audit.publish_info"))
+        return row[0] if row else None
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+
+
+def republish_if_damaged(con, home: Home, targets_hash: str) -> tuple[str | None, bool]:
+    """(what was wrong and what was done, whether the published database is now current).
+    A damaged file is published again straight from the build database when that still holds
+    exactly what was published; otherwise (a failed build since) the run rebuilds first."""
+    problem = published_problem(con, home)
+    if problem is None:
+        return None, True
+    fingerprint = current_fingerprint(con, targets_hash)
+    if state.kv_get(con, FINGERPRINT_KEY) == fingerprint and state.kv_get(con, BUILD_DIRTY_KEY) != "1":
+        publish(con, home, fingerprint, storage_version(), targets_hash)
+        return f"{problem}: published it again from the build database.", True
+    return f"{problem}: it is rebuilt and published again by this run.", False

@@ -6,6 +6,8 @@
   them and reports a result per mart; a failure blocks ``warehouse/voice_monitor``.
 * ``social_totals_guard`` on ``audit/social_load_totals``, ``marts/fct_social_posts`` and
   ``marts/mart_social_volume`` — defined for those of them that the dbt project has.
+* ``publish_change_guard`` on ``weights/survey_weights`` (n per wave) and ``marts/fct_social_posts``
+  (posts per month): published totals against the previous publish (expectations/publish_change.py).
 
 A failed *critical* expectation → the check fails with severity ERROR (blocking: the run
 fails, the published database stays as it was). A failed *warning* expectation → severity
@@ -148,4 +150,34 @@ def _social_guard():
 
 social_totals_guard = _social_guard()
 
-QUALITY_CHECKS = [c for c in (weighting_guard, survey_totals_guard, social_totals_guard) if c is not None]
+CHANGE_CHECK = "publish_change_guard"
+CHANGE_KEYS = {kind: key for kind, key in (("survey", SURVEY_WEIGHTS),
+                                           ("social", dg.AssetKey(["marts", "fct_social_posts"])))
+               if kind == "survey" or key in _DBT_KEYS}
+
+
+def _change_guard(kind: str, key: dg.AssetKey):
+    """One blocking check per kind, on the asset its totals come from (one check over both would
+    sit between the weights and the dbt models and split the dbt step)."""
+
+    @dg.asset_check(
+        asset=key, name=CHANGE_CHECK, blocking=True,
+        description=f"GX suite `publish_change` (issue 17), {kind}: against the previous publish, "
+                    + ("a wave's n changes by at most 10 %" if kind == "survey" else
+                       "a month loses at most 5 % of its published posts")
+                    + " (default limits), unless the operator accepted or dropped the delivery.")
+    def publish_change_guard(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        from expectations import publish_change
+
+        outcome, docs = _validate(context, warehouse, publish_change,
+                                  lambda con: publish_change.load_frame(con, (kind,)))
+        return _check_result(outcome, key, CHANGE_CHECK, [publish_change.TARGET_LABEL.format(kind)], docs)
+
+    return publish_change_guard
+
+
+CHANGE_GUARDS = [_change_guard(kind, key) for kind, key in CHANGE_KEYS.items()]
+
+
+QUALITY_CHECKS = [c for c in (weighting_guard, survey_totals_guard, social_totals_guard, *CHANGE_GUARDS)
+                  if c is not None]

@@ -38,9 +38,9 @@ MAX_ROWS_IN_DETAILS = 50
 
 
 def suite_modules() -> list[ModuleType]:
-    from expectations import social_totals, totals, weighting
+    from expectations import publish_change, social_totals, totals, weighting
 
-    return [weighting, totals, social_totals]
+    return [weighting, totals, social_totals, publish_change]
 
 
 def docs_index(home: Home) -> Path:

@@ -6,7 +6,7 @@ from dagster import AssetExecutionContext
 
 from orchestration.resources import WarehouseResource
 from orchestration.social.partitions import social_months
-from orchestration.survey.assets import FILES_ACCEPTED_CHECK, ingestion_events
+from orchestration.survey.assets import FILES_ACCEPTED_CHECK, hold_risky_redeliveries, ingestion_events
 from orchestration.survey.ingest import FileOutcome
 
 SOCIAL_RAW = dg.AssetKey(["raw", "social_posts"])
@@ -34,11 +34,12 @@ def social_posts(context: AssetExecutionContext, warehouse: WarehouseResource):
     try:
         report = ingest_social(con, warehouse.home, context.run_id, log=context.log,
                                months=set(context.partition_keys))
+        outcomes = [FileOutcome(f.path, "social", f.partition, _STATUS.get(f.status, f.status),
+                                f.message or f"{f.lines_read:,} lines ({f.malformed_lines:,} malformed)",
+                                f.valid_lines) for f in report.files]
+        hold_risky_redeliveries(con, warehouse.home, outcomes, context.log)
     finally:
         con.close()
-    outcomes = [FileOutcome(f.path, "social", f.partition, _STATUS.get(f.status, f.status),
-                            f.message or f"{f.lines_read:,} lines ({f.malformed_lines:,} malformed)",
-                            f.valid_lines) for f in report.files]
     for event in ingestion_events(SOCIAL_RAW, outcomes):
         yield event
         if isinstance(event, dg.MaterializeResult):

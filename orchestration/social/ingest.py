@@ -40,7 +40,7 @@ import pyarrow as pa
 from orchestration import privacy
 from orchestration.paths import Home
 from orchestration.social import language
-from orchestration.warehouse import state
+from orchestration.warehouse import archive, blame, state
 
 KIND = "social"
 FILE_RE = re.compile(r"^posts_(?P<year>\d{4})-(?P<month>\d{2})(?:_(?P<suffix>[^/\\]+))?\.jsonl$")
@@ -150,12 +150,19 @@ def ingest_social(con: duckdb.DuckDBPyConnection, home: Home, run_id: str, log=N
             _info(log, f"{rel}: content loaded before, staged again")
             continue
         if key is None:
-            key = privacy.load_or_create_key(home)
+            key = privacy.load_or_create_key(home, con)
             _limit_memory(con)
         t0 = time.perf_counter()
         try:
-            result = _load_file(con, path, rel, partition, digest, run_id, key)
+            archived = archive.store(home, path, digest, rel)   # rows are read from the archived bytes
+            result = _load_file(con, archived, rel, partition, digest, run_id, key)
+        except archive.FileChanged as exc:
+            report.messages.append(str(exc))
+            _info(log, str(exc))
+            continue
         except Exception as exc:
+            if blame.is_environment_error(exc):
+                raise                # the machine's fault (disk full): nothing recorded, retried next run
             msg = f"{rel}: load failed: {type(exc).__name__}: {exc}"
             state.record_file(con, rel, KIND, partition, digest, "failed", msg[:2000])
             report.files.append(SocialFileResult(rel, partition, digest, "failed", message=msg))

@@ -17,12 +17,25 @@ TARGETS_USED = dg.AssetKey(["ops", "population_targets"])
 FILES_ACCEPTED_CHECK = "no_rejected_files"
 
 
+def hold_risky_redeliveries(con, home, outcomes, log) -> None:
+    """Re-deliveries that would withdraw too much published data are held as soon as they are
+    staged (orchestration.warehouse.holds); their outcome says so."""
+    from orchestration.warehouse import holds
+
+    held = {d.path: d for d in holds.apply(con, home)}
+    for o in outcomes:
+        if o.status == "staged" and o.path in held:
+            o.status, o.message = "held", holds.message_of(con, held[o.path])
+            log.warning(o.message)
+
+
 def outcomes_metadata(outcomes) -> dict:
     table = [{"path": o.path, "partition": o.partition, "status": o.status, "rows": o.rows,
               "message": o.message, "report": o.report,
               "seconds": {k: round(v, 3) for k, v in (getattr(o, "seconds", None) or {}).items()}}
              for o in outcomes]
-    counts = {s: sum(o.status == s for o in outcomes) for s in ("staged", "unchanged", "rejected", "ignored", "skipped")}
+    counts = {s: sum(o.status == s for o in outcomes)
+              for s in ("staged", "unchanged", "rejected", "ignored", "skipped", "held")}
     return {"outcomes": dg.MetadataValue.json(table), **{f"files_{k}": v for k, v in counts.items()},
             "rows_staged": sum(o.rows for o in outcomes if o.status == "staged")}
 
@@ -57,6 +70,7 @@ def survey_responses(context: AssetExecutionContext, warehouse: WarehouseResourc
     try:
         outcomes = ingest_survey(con, warehouse.home, context.run_id, warehouse.bad_row_threshold,
                                  context.log, waves=waves)
+        hold_risky_redeliveries(con, warehouse.home, outcomes, context.log)
     finally:
         con.close()
     yield from ingestion_events(SURVEY_RAW, outcomes)

@@ -20,7 +20,7 @@ import pandas as pd
 from orchestration.paths import Home
 from orchestration.survey import readers
 from orchestration.survey.validation import Finding, ValidationResult, validate
-from orchestration.warehouse import faults, state
+from orchestration.warehouse import archive, blame, faults, state
 
 SURVEY_FILE = re.compile(r"^voice_monitor_(\d{4})(?:[_-][^.]*)?\.(csv|parquet|sav)$", re.IGNORECASE)
 # ties on modification time go to parquet > sav > csv (spec §2)
@@ -225,7 +225,20 @@ def ingest_survey(con, home: Home, run_id: str, max_bad_rows: int = 0,
             outcomes.append(FileOutcome(rel, "survey", str(cand.wave), "rejected", msg, 0, warnings, report))
             continue
         started = time.perf_counter()
-        rows = _load(con, home, cand, result, run_id)
+        try:
+            archive.store(home, cand.path, cand.content_hash, rel)     # what a rebuild reads
+            rows = _load(con, home, cand, result, run_id)
+        except archive.FileChanged as exc:
+            outcomes.append(FileOutcome(rel, "survey", str(cand.wave), "skipped", str(exc)))
+            continue
+        except Exception as exc:
+            if blame.is_environment_error(exc):
+                raise                    # the machine's fault: nothing recorded, retried next run
+            msg = f"{rel}: load failed: {type(exc).__name__}: {exc}"
+            state.record_file(con, rel, "survey", str(cand.wave), cand.content_hash, "failed", msg[:2000])
+            logger.error(msg)
+            outcomes.append(FileOutcome(rel, "survey", str(cand.wave), "rejected", msg))
+            continue
         seconds["load"] = time.perf_counter() - started
         for w in warnings:
             logger.warning(f"{cand.path.name}: {w}")

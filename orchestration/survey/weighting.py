@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from orchestration.errors import UserError
 from orchestration.paths import SEEDS_DIR
 
 MARGINS = ("GESLACHT", "LEEFTIJD_BAND", "REGIO", "OPLEIDING")
@@ -28,8 +30,18 @@ MAX_CYCLES = 100
 MAX_SWEEPS_PER_CYCLE = 10_000
 
 
-class WeightingError(RuntimeError):
-    """A wave that cannot be weighted; the message names the wave and the margin."""
+class WeightingError(UserError):
+    """A wave that cannot be weighted, or a targets file that cannot be used; the message names
+    the wave and the margin, or the file and the line."""
+
+
+# every "cannot be weighted" message below starts so; a failed run blames that wave's delivery
+_WAVE_FAILURE = re.compile(r"\bWave (\d{4}) cannot be weighted")
+
+
+def failing_waves(text: str) -> set[str]:
+    """The waves a failure message says cannot be weighted (orchestration.warehouse.blame)."""
+    return set(_WAVE_FAILURE.findall(text or ""))
 
 
 @dataclass(frozen=True)
@@ -57,28 +69,74 @@ class Targets:
 
 
 def load_targets(override: Path | None = None) -> Targets:
-    """Read the override file when present, else the bundled seed."""
+    """Read the override file when present, else the bundled seed. A file with a repeated
+    category row or shares that look like percentages is refused as a whole (every problem
+    named with its line): silently keeping one of two rows, or normalising 49/51 as if they
+    were fractions, would weight the survey to targets nobody wrote."""
     path = override if override is not None and override.exists() else SEEDS_DIR / "population_targets.csv"
     raw = path.read_bytes()
     shares: dict[int, dict[str, dict[int, float]]] = {}
-    text = raw.decode("utf-8-sig")
+    lines: dict[tuple[int, str, int], int] = {}       # (wave, variable, code) -> line it is on
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise WeightingError(f"{path} is not a UTF-8 text file (a population-targets CSV).") from None
     reader = csv.DictReader(text.splitlines())
     needed = {"wave", "variable", "code", "share"}
-    if reader.fieldnames is None or not needed <= {f.strip().lower() for f in reader.fieldnames}:
+    if reader.fieldnames is None or not needed <= {f.strip().lower() for f in reader.fieldnames if f}:
         raise WeightingError(
             f"{path} is not a population-targets file: it needs the columns wave, variable, code, share."
         )
+    problems: list[str] = []
     for lineno, row in enumerate(reader, start=2):
         row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+        if not any(row.values()):
+            continue                                   # a blank line
         try:
             wave, code, share = int(row["wave"]), int(float(row["code"])), float(row["share"])
         except ValueError:
-            raise WeightingError(f"{path}, line {lineno}: wave, code and share must be numbers.") from None
-        if share < 0:
-            raise WeightingError(f"{path}, line {lineno}: a share cannot be negative.")
+            problems.append(f"line {lineno}: wave, code and share must be numbers "
+                            f"(got wave {row['wave']!r}, code {row['code']!r}, share {row['share']!r}).")
+            continue
         variable = row["variable"].upper()
+        if share < 0:
+            problems.append(f"line {lineno}: a share cannot be negative (wave {wave}, {variable} code {code}: {share:g}).")
+            continue
+        first = lines.setdefault((wave, variable, code), lineno)
+        if first != lineno:
+            problems.append(f"line {lineno}: wave {wave}, {variable} code {code} is given twice "
+                            f"(first on line {first}); each category has exactly one row.")
+            continue
         shares.setdefault(wave, {}).setdefault(variable, {})[code] = share
+    problems.extend(_percentage_problems(shares, lines))
+    if problems:
+        shown = problems[:20] + ([f"… and {len(problems) - 20} more"] if len(problems) > 20 else [])
+        raise WeightingError(f"{path} cannot be used as population targets:\n" + "\n".join(f"  {p}" for p in shown))
     return Targets(shares, str(path), hashlib.sha256(raw).hexdigest())
+
+
+def _percentage_problems(shares: dict[int, dict[str, dict[int, float]]],
+                         lines: dict[tuple[int, str, int], int]) -> list[str]:
+    """Shares are fractions of 1. A margin summing to about 100 was typed in percent; a single
+    share above 1 among fractions is one typed in percent."""
+    problems = []
+    for wave, margins in sorted(shares.items()):
+        for variable, codes in sorted(margins.items()):
+            total = sum(codes.values())
+            where = sorted(lines[(wave, variable, c)] for c in codes)
+            if 90 <= total <= 110:
+                example = next(iter(codes.values()))
+                problems.append(
+                    f"lines {where[0]}-{where[-1]}: the shares of wave {wave}, {variable} sum to {total:g}: "
+                    f"they look like percentages. Write them as fractions of 1 ({example:g} % -> {example / 100:g}).")
+                continue
+            for code, share in sorted(codes.items()):
+                if share > 1:
+                    problems.append(
+                        f"line {lines[(wave, variable, code)]}: the share {share:g} of wave {wave}, {variable} code "
+                        f"{code} is above 1: it looks like a percentage. Write it as a fraction of 1 "
+                        f"({share:g} % -> {share / 100:g}).")
+    return problems
 
 
 def gender_targets(targets: dict[int, float], gender: np.ndarray) -> dict[int, float]:

@@ -6,21 +6,19 @@ setup``); importing this module never runs dbt.
 
 from __future__ import annotations
 
-import shutil
-import sys
-from pathlib import Path
-
 from functools import cached_property
 
 from dagster_dbt import DbtCliResource, DbtProject
 
 from orchestration.paths import PROJECT_DIR
+from orchestration.warehouse.children import dbt_executable, launcher_executable
 
 dbt_project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR)
 
-# The dbt installed next to this interpreter (a venv's bin/ is not always on PATH).
-DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt") if (Path(sys.executable).parent / "dbt").exists() \
-    else (shutil.which("dbt") or "dbt")
+# The dbt installed next to this interpreter (a venv's bin/ is not always on PATH), and the
+# launcher that runs it tied to the run (own process group, dies with the run).
+DBT_EXECUTABLE = dbt_executable()
+DBT_LAUNCHER = launcher_executable()
 
 
 class WarehouseDbtCli(DbtCliResource):
@@ -39,7 +37,7 @@ class WarehouseDbtCli(DbtCliResource):
 
     @cached_property
     def _cli_version(self):
-        if self.dbt_executable == str(Path(sys.executable).parent / "dbt"):
+        if self.dbt_executable in (DBT_EXECUTABLE, DBT_LAUNCHER):
             from importlib.metadata import version as installed
 
             from packaging import version

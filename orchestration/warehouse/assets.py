@@ -1,4 +1,7 @@
-"""The set of live deliveries per kind: what the models are built from in this run."""
+"""The set of live deliveries per kind: what the models are built from in this run.
+
+The build database is marked here as no longer equal to the publish until the next one (a
+damaged published file is then rebuilt rather than copied: orchestration.publish.publish)."""
 
 import dagster as dg
 
@@ -23,8 +26,11 @@ ACTIVE = {
     can_subset=True,
 )
 def active_deliveries(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    from orchestration.publish.publish import BUILD_DIRTY_KEY
+
     con = warehouse.connect()
     try:
+        state.kv_set(con, BUILD_DIRTY_KEY, "1")
         for kind, key in ACTIVE.items():
             if key not in context.selected_asset_keys:
                 continue

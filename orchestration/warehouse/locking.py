@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from typing import Callable, Iterator
 
 from orchestration.paths import Home
+from orchestration.warehouse.permissions import private_dir
 
 _held: dict[str, int] = {}
 _guard = threading.RLock()
@@ -32,7 +33,7 @@ def writer_lock(home: Home, say: Callable[[str], None] | None = None) -> Iterato
             finally:
                 _held[path] -= 1
             return
-        home.state.mkdir(parents=True, exist_ok=True)
+        private_dir(home.state)
         fh = open(path, "a+")
         try:
             try:

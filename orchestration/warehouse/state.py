@@ -3,9 +3,14 @@
 Why a pending/current split: a run stages what it ingests as *pending*; the models are
 built from "pending where there is one, else current" (``ops.active_deliveries``). Only a
 run that passes every check commits pending → current and publishes. A run that fails in
-a handled way rolls its pending deliveries back (status ``failed``); a run killed with
--9 leaves them pending, and the next run simply builds them again. Nothing else is
+a handled way sets the pending deliveries it can blame aside (status ``failed``,
+orchestration.warehouse.blame) and keeps the others pending for the next run; a run killed
+with -9 leaves them pending, and the next run simply builds them again. Nothing else is
 needed for crash recovery: no half-registered partitions, no stale temp tables.
+
+A third role, *held*, is a re-delivery that would withdraw too much published data
+(orchestration.warehouse.holds): its rows are kept, but no build uses it until the operator
+accepts it (``voice-monitor run --accept``) or drops it (``--drop``).
 
 Raw rows carry ``_delivery_key`` and ``_content_hash``; rows no delivery points at are
 garbage and are deleted on commit and rollback.
@@ -24,6 +29,7 @@ from typing import Iterator
 import duckdb
 
 from orchestration.paths import Home
+from orchestration.warehouse.permissions import private_dir
 
 # kind -> raw tables holding that kind's rows (each has _delivery_key and _content_hash)
 RAW_TABLES: dict[str, tuple[str, ...]] = {
@@ -51,7 +57,7 @@ create table if not exists ops.deliveries (
     "partition" varchar,
     path varchar not null,
     content_hash varchar not null,
-    role varchar not null,          -- 'current' or 'pending'
+    role varchar not null,          -- 'current', 'pending' or 'held'
     run_id varchar,
     staged_at timestamptz not null,
     primary key (kind, key, role)
@@ -60,8 +66,9 @@ create or replace view ops.active_deliveries as
 select d.kind, d.key, d."partition", d.path, d.content_hash, d.role
 from ops.deliveries d
 where d.role = 'pending'
-   or not exists (select 1 from ops.deliveries p
-                  where p.kind = d.kind and p.key = d.key and p.role = 'pending');
+   or (d.role = 'current'
+       and not exists (select 1 from ops.deliveries p
+                       where p.kind = d.kind and p.key = d.key and p.role = 'pending'));
 create or replace view ops.active_survey_deliveries as
 select * from ops.active_deliveries where kind = 'survey';
 create or replace view ops.active_social_deliveries as
@@ -85,6 +92,21 @@ create table if not exists ops.quality_results (
 create table if not exists ops.population_targets (
     wave integer, variable varchar, code integer, share double, raking_share double
 );
+create table if not exists ops.holds (
+    kind varchar not null, key varchar not null, "partition" varchar, path varchar not null,
+    content_hash varchar not null, message varchar not null, details varchar, held_at timestamptz not null,
+    primary key (kind, key)
+);
+create table if not exists ops.consents (
+    kind varchar not null, key varchar not null, path varchar not null, content_hash varchar not null,
+    action varchar not null,        -- accept | drop
+    partitions varchar not null,    -- JSON list of the waves / months whose published totals may change
+    given_at timestamptz not null
+);
+create table if not exists ops.published_totals (
+    kind varchar not null, "partition" varchar not null, total bigint not null,
+    primary key (kind, "partition")
+);
 """
 
 
@@ -101,7 +123,7 @@ def now() -> dt.datetime:
 
 def connect(home: Home, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the build database (never the published one) and make sure our tables exist."""
-    home.state.mkdir(parents=True, exist_ok=True)
+    private_dir(home.state)
     con = duckdb.connect(str(home.work_db), read_only=read_only)
     if not read_only:
         con.execute(_SCHEMA_SQL)
@@ -235,9 +257,12 @@ def commit_pending(con) -> list[Delivery]:
         return []
     con.execute("begin")
     try:
-        con.execute("""delete from ops.deliveries c where c.role = 'current' and exists (
+        con.execute("""delete from ops.deliveries c where c.role in ('current', 'held') and exists (
                          select 1 from ops.deliveries p
                          where p.role = 'pending' and p.kind = c.kind and p.key = c.key)""")
+        con.execute("""delete from ops.holds h where exists (
+                         select 1 from ops.deliveries p
+                         where p.role = 'pending' and p.kind = h.kind and p.key = h.key)""")
         con.execute("update ops.deliveries set role = 'current' where role = 'pending'")
         for d in pending:
             record_file(con, d.path, d.kind, d.partition, d.content_hash, "loaded")
@@ -250,23 +275,88 @@ def commit_pending(con) -> list[Delivery]:
     return pending
 
 
-def rollback_pending(con, reason: str) -> list[Delivery]:
-    """Drop every pending delivery of a run that failed; their files are recorded as failed."""
+def rollback_pending(con, reason: str, only: list[Delivery] | None = None) -> list[Delivery]:
+    """Drop the pending deliveries of a run that failed (``only`` those, when given); their files
+    are recorded as failed with ``reason``."""
     pending = pending_deliveries(con)
-    if not pending:
-        return []
+    if only is not None:
+        wanted = {(d.kind, d.key, d.content_hash) for d in only}
+        pending = [d for d in pending if (d.kind, d.key, d.content_hash) in wanted]
+    withdraw(con, pending, "failed", reason)
+    return pending
+
+
+def withdraw(con, deliveries: list[Delivery], status: str, message: str) -> None:
+    """Remove these deliveries (any role) in one transaction, record their files with
+    ``status`` and ``message``, and collect the rows nothing points at any more."""
+    if not deliveries:
+        return
     con.execute("begin")
     try:
-        con.execute("delete from ops.deliveries where role = 'pending'")
-        for d in pending:
-            record_file(con, d.path, d.kind, d.partition, d.content_hash, "failed", reason[:2000])
-        for kind in RAW_TABLES:
+        for d in deliveries:
+            con.execute("delete from ops.deliveries where kind = ? and key = ? and role = ? and content_hash = ?",
+                        [d.kind, d.key, d.role, d.content_hash])
+            if d.role == "held":
+                con.execute("delete from ops.holds where kind = ? and key = ?", [d.kind, d.key])
+            record_file(con, d.path, d.kind, d.partition, d.content_hash, status, message[:2000])
+        for kind in {d.kind for d in deliveries}:
             _collect_garbage(con, kind)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
-    return pending
+
+
+def deliveries_of_path(con, path: str) -> list[Delivery]:
+    """Every delivery (current, pending, held) that came from this file."""
+    return _deliveries(con, "where path = ?", [path])
+
+
+def held_deliveries(con) -> list[Delivery]:
+    return _deliveries(con, "where role = 'held'")
+
+
+def current_delivery(con, kind: str, key: str) -> Delivery | None:
+    found = _deliveries(con, "where kind = ? and key = ? and role = 'current'", [kind, key])
+    return found[0] if found else None
+
+
+def hold(con, delivery: Delivery, message: str, details: str) -> None:
+    """pending → held: kept, with its rows, out of every build until accepted or dropped; the
+    file is recorded ``failed`` with the reason (the contract's statuses) so it is not staged
+    again while it waits."""
+    con.execute("begin")
+    try:
+        con.execute("delete from ops.deliveries where kind = ? and key = ? and role = 'held'",
+                    [delivery.kind, delivery.key])
+        con.execute("update ops.deliveries set role = 'held' where kind = ? and key = ? and role = 'pending'",
+                    [delivery.kind, delivery.key])
+        con.execute("insert or replace into ops.holds values (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [delivery.kind, delivery.key, delivery.partition, delivery.path, delivery.content_hash,
+                     message, details, now()])
+        record_file(con, delivery.path, delivery.kind, delivery.partition, delivery.content_hash, "failed",
+                    message[:2000])
+        _collect_garbage(con, delivery.kind)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def release(con, delivery: Delivery) -> None:
+    """held → pending (the operator accepted it)."""
+    con.execute("begin")
+    try:
+        con.execute("delete from ops.deliveries where kind = ? and key = ? and role = 'pending'",
+                    [delivery.kind, delivery.key])
+        con.execute("update ops.deliveries set role = 'pending', staged_at = ? where kind = ? and key = ? "
+                    "and role = 'held'", [now(), delivery.kind, delivery.key])
+        con.execute("delete from ops.holds where kind = ? and key = ?", [delivery.kind, delivery.key])
+        _collect_garbage(con, delivery.kind)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
 
 
 # --- key/value state ----------------------------------------------------------------------
