@@ -217,8 +217,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run a command. The operator's mistakes (orchestration.errors.UserError: a bad targets file, a
-    missing pseudonym key, a file that is not held …) are printed in plain words, exit 1; any
-    other exception is a bug and keeps its traceback."""
+    missing pseudonym key, a file that is not held …) and a full disk are printed in plain words,
+    exit 1; any other exception is a bug and keeps its traceback."""
     from orchestration.errors import UserError
 
     args = build_parser().parse_args(argv)
@@ -231,6 +231,14 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except UserError as e:
         print(f"voice-monitor {args.command}: {e}", file=sys.stderr)
+        return 1
+    except Exception as e:
+        from orchestration.warehouse.blame import is_environment_error
+
+        if not is_environment_error(e):
+            raise
+        print(f"voice-monitor {args.command}: the machine ran out of room to write ({type(e).__name__}: {e}). "
+              "Free space and run again; nothing was set aside or published.", file=sys.stderr)
         return 1
 
 

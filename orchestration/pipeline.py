@@ -209,15 +209,18 @@ def _failure_reason(result, expired=None) -> str:
 
 def _is_bug(err) -> bool:
     """A step failed with an exception that is neither the operator's (UserError and its kinds),
-    nor dbt's report of failed models or tests, nor a stop (a time limit): show its traceback."""
+    nor dbt's report of failed models or tests, nor a stop (a time limit), nor a full disk: show
+    its traceback."""
     from orchestration.errors import UserError
 
     def names(cls) -> set[str]:
         return {cls.__name__}.union(*(names(sub) for sub in cls.__subclasses__()))
 
+    from orchestration.warehouse.blame import is_environment_error
+
     expected = names(UserError) | {"DagsterDbtCliRuntimeError", "DagsterExecutionInterruptedError",
                                    "DagsterAssetCheckFailedError"}
-    return (err.cls_name or "") not in expected and bool(err.stack)
+    return (err.cls_name or "") not in expected and bool(err.stack) and not is_environment_error(err.message)
 
 
 def _execute(instance, job_name: str, tags: dict[str, str] | None = None, **kwargs):

@@ -196,8 +196,12 @@ def test_redelivery_replaces_the_wave_and_updates_its_successor(pipeline_home):
     new = make_wave(2024, 700, seed=21)
     path = write_wave(new, home.landing_survey / "voice_monitor_2024.csv")
     os.utime(path, (time.time() + 10, time.time() + 10))
-    summary = run_once(home)
-    assert summary.status == "success", summary.reason
+    published = file_identity(home.published_db)
+    summary = run_once(home)           # n 950 -> 700: held until the operator accepts it (issue 17)
+    assert summary.exit_code == 2 and [h["path"] for h in summary.held] == ["landing/survey/voice_monitor_2024.csv"]
+    assert file_identity(home.published_db) == published
+    summary = run_once(home, accept=["landing/survey/voice_monitor_2024.csv"])
+    assert summary.status == "success" and summary.exit_code == 0, summary.reason
     w = query(home.published_db, "select n from audit.survey_weighting where wave = 2024")
     assert list(w.n) == [700]
     after = query(home.published_db, "select * from marts.mart_personas where wave = 2025 order by persona")
@@ -210,7 +214,7 @@ def test_redelivery_replaces_the_wave_and_updates_its_successor(pipeline_home):
 def test_wave_that_cannot_be_weighted_fails_and_leaves_the_published_database(pipeline_home):
     home = pipeline_home["home"]
     before = file_identity(home.published_db)
-    lonely = make_wave(2026, 300, seed=31)
+    lonely = make_wave(2026, 1000, seed=31)                # within 10 % of n: not held
     lonely["REGIO"] = 4.0                                   # nobody outside the West
     path = write_wave(lonely, home.landing_survey / "voice_monitor_2026-west.csv")
     os.utime(path, (time.time() + 20, time.time() + 20))
