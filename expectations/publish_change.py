@@ -66,19 +66,19 @@ def build_suite() -> "gx.ExpectationSuite":
     suite = gx.ExpectationSuite(name=SUITE_NAME, meta={
         "notes": "Issue 17 item 2: published totals against the previous publish. Deliveries that would "
                  "break these limits are held until `voice-monitor run --accept FILE`."})
-    add = suite.add_expectation
-    add(named(gxe.ExpectColumnValuesToBeBetween(
-        column="abs_change_pct", max_value=lim["survey"], row_condition=only_where("survey_checked"),
-        description=f"A survey wave's n changes by at most {lim['survey']:g} % against the previous publish, "
-                    f"unless the operator accepted the delivery (voice-monitor run --accept FILE) or dropped it "
-                    f"({SURVEY_LIMIT_ENV})."),
-        "wave_n_change_within_limit", applies_to="survey_checked", context=["before", "after"]))
-    add(named(gxe.ExpectColumnValuesToBeBetween(
-        column="decrease_pct", max_value=lim["social"], row_condition=only_where("social_checked"),
-        description=f"A month loses at most {lim['social']:g} % of its published social posts against the "
-                    f"previous publish, unless the operator accepted the delivery (voice-monitor run --accept "
-                    f"FILE) or dropped it ({SOCIAL_LIMIT_ENV})."),
-        "month_posts_decrease_within_limit", applies_to="social_checked", context=["before", "after"]))
+    rules = (
+        ("survey", "abs_change_pct", "wave_n_change_within_limit",
+         f"A survey wave's n changes by at most {lim['survey']:g} % against the previous publish", SURVEY_LIMIT_ENV),
+        ("social", "decrease_pct", "month_posts_decrease_within_limit",
+         f"A month loses at most {lim['social']:g} % of its published social posts against the previous publish",
+         SOCIAL_LIMIT_ENV),
+    )
+    for kind, column, name, rule, env in rules:
+        suite.add_expectation(named(gxe.ExpectColumnValuesToBeBetween(
+            column=column, max_value=lim[kind], row_condition=only_where(f"{kind}_checked"),
+            description=f"{rule}, unless the operator accepted the delivery (voice-monitor run --accept FILE) "
+                        f"or dropped it ({env})."),
+            name, applies_to=f"{kind}_checked", context=["before", "after"]))
     return suite
 
 

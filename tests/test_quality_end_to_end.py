@@ -137,7 +137,7 @@ def test_a_tampered_build_database_fails_the_totals_guard_and_publishes_nothing(
 def test_a_wave_that_cannot_be_weighted_stops_the_cli_run(qhome, capsys):
     home = qhome["home"]
     before = file_identity(home.published_db)
-    _redeliver(home, 2026, seed=14, n=300, bump=40, REGIO=4.0)        # nobody outside the West
+    _redeliver(home, 2026, seed=14, bump=40, REGIO=4.0)        # nobody outside the West (n within 10 %: not held)
     assert cli_main(["run", "--quiet"]) == 1
     out = capsys.readouterr().out
     assert "Run FAILED" in out and "Wave 2026 cannot be weighted" in out and "REGIO" in out

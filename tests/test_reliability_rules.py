@@ -213,3 +213,30 @@ def test_time_limits_are_configurable_and_checked(monkeypatch):
     monkeypatch.setenv("VOICE_MONITOR_DBT_TIME_LIMIT", "0")
     with pytest.raises(UserError, match="more than 0 minutes"):
         limit_minutes("warehouse_dbt_models")
+
+
+def test_a_step_in_this_process_is_interrupted_at_its_time_limit(tmp_path, monkeypatch):
+    """The watchdog stops a Python/DuckDB step (ingestion, weighting, checks, publish) that runs
+    past its limit: DuckDB's query is interrupted and the run fails at once."""
+    import time
+
+    import dagster as dg
+
+    from orchestration.warehouse.time_limits import Watchdog
+
+    @dg.asset
+    def slow_query():
+        duckdb.connect().execute("select count(*) from range(100000000000)").fetchall()
+
+    job = dg.Definitions(assets=[slow_query], jobs=[dg.define_asset_job("slow", [slow_query])]).resolve_job_def("slow")
+    monkeypatch.setenv("VOICE_MONITOR_STEP_TIME_LIMIT", "0.02")               # 1.2 s
+    instance = dg.DagsterInstance.ephemeral()
+    started = time.monotonic()
+    run_id = "00000000-0000-4000-8000-000000000017"
+    watchdog = Watchdog(instance, run_id, Home.from_env(tmp_path).ensure())
+    with watchdog:
+        result = job.execute_in_process(instance=instance, run_id=run_id, raise_on_error=False)
+    assert not result.success and time.monotonic() - started < 60
+    assert watchdog.expired is not None and watchdog.expired.step == "slow_query"
+    assert watchdog.expired.message == ("The step slow_query was stopped after its time limit of 0.02 minutes "
+                                        "(VOICE_MONITOR_STEP_TIME_LIMIT; raise it if the data really needs longer).")

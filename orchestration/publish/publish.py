@@ -142,14 +142,6 @@ def _sql_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def remove_stale_temp_files(home: Home) -> None:
     """Temp files of a publish that was killed before its rename (we hold the writer lock)."""
     for stale in home.warehouse_dir.glob(".voice_monitor.*.tmp*"):
@@ -207,11 +199,11 @@ def publish(con, home: Home, fingerprint: str, storage_version: str = DEFAULT_ST
     finally:
         con.execute(f"detach {alias}")
     os.chmod(tmp, published_mode())
-    _fsync(tmp)
+    state.fsync(tmp)
     digest = state.sha256_file(tmp)
     faults.reached("publish")      # the new file is complete but not yet swapped in
     os.replace(tmp, home.published_db)
-    _fsync(home.warehouse_dir)
+    state.fsync(home.warehouse_dir)
     checksum = _checksum_record(home.published_db, digest)
     state.kv_set(con, FINGERPRINT_KEY, fingerprint)
     state.kv_set(con, CHECKSUM_KEY, json.dumps(checksum))

@@ -236,6 +236,7 @@ def _load_file(con, path: Path, rel: str, partition: str, digest: str, run_id: s
                              content_hash=digest, run_id=run_id)
         con.execute("commit")
     except BaseException:
+        con.interrupt()           # a block query running in the worker (a time limit, Ctrl-C) stops now
         pool.shutdown(wait=True)
         try:
             con.execute("rollback")

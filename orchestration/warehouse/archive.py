@@ -25,6 +25,7 @@ from pathlib import Path
 from orchestration.errors import UserError
 from orchestration.paths import Home
 from orchestration.warehouse.permissions import PRIVATE_FILE, READ_ONLY_FILE, private_dir
+from orchestration.warehouse.state import fsync
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -69,16 +70,8 @@ def store(home: Home, source: Path, content_hash: str, label: str | None = None)
         os.replace(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)
-    _fsync_dir(dest.parent)
+    fsync(dest.parent)
     return dest
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 # --- the manifest ----------------------------------------------------------------------------
@@ -139,7 +132,7 @@ def write_manifest(con, home: Home) -> list[str]:
         out.flush()
         os.fsync(out.fileno())
     os.replace(tmp, target)
-    _fsync_dir(home.archive)
+    fsync(home.archive)
     _prune(con, home)
     return missing
 

@@ -150,6 +150,17 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def fsync(path: Path) -> None:
+    """Flush a file's (or a folder's entries') data to disk."""
+    import os
+
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def file_hash(con: duckdb.DuckDBPyConnection, home: Home, path: Path) -> str:
     """SHA-256 of a file's bytes, cached by (size, mtime) so big exports are read once."""
     st = path.stat()
