@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from orchestration.paths import Home
@@ -14,6 +15,21 @@ def _home(args) -> Home:
     if getattr(args, "home", None):
         os.environ["VOICE_MONITOR_HOME"] = str(Path(args.home).resolve())
     return Home.from_env()
+
+
+@contextmanager
+def _readable_published_db(home: Home):
+    """A published database that cannot be read (truncated, overwritten) is a fault with a known
+    remedy, not a bug: say so in plain words."""
+    import duckdb
+
+    from orchestration.errors import UserError
+
+    try:
+        yield
+    except (duckdb.IOException, duckdb.InvalidInputException, duckdb.SerializationException) as e:
+        raise UserError(f"The published database {home.published_db} cannot be read ({e}). "
+                        "`voice-monitor run` publishes it again from the build database.") from None
 
 
 def cmd_sample(args) -> int:
@@ -130,7 +146,8 @@ def cmd_export(args) -> int:
 
     home = _home(args)
     try:
-        exported = export_parquet(home.published_db, Path(args.dir))
+        with _readable_published_db(home):
+            exported = export_parquet(home.published_db, Path(args.dir))
     except FileNotFoundError as e:
         print(e, file=sys.stderr)
         return 1
@@ -155,7 +172,8 @@ def cmd_report(args) -> int:
     if not home.published_db.exists():
         print(f"No published database at {home.published_db}: run `voice-monitor run` first.", file=sys.stderr)
         return 1
-    print(f"Report: {write_report(home, wave=args.wave)}")
+    with _readable_published_db(home):
+        print(f"Report: {write_report(home, wave=args.wave)}")
     return 0
 
 

@@ -136,6 +136,9 @@ def test_missing_truncated_or_changed_published_database_is_published_again(ops_
     }
     for words, damage in damages.items():
         damage(home.published_db)
+        if words == "truncated":               # a reader's command says what is wrong, without a traceback
+            export = _ok(_run(home, "export", "--format", "parquet", str(home.root / "export")), code=1)
+            assert "cannot be read" in export.stderr and "publishes it again" in export.stderr
         done = _ok(_run(home, "run", "--quiet"))
         assert words in done.stdout and "published it again from the build database" in done.stdout
         assert home.published_db.stat().st_size == size

@@ -25,6 +25,7 @@ import duckdb
 
 from orchestration.bi.report.svg import Bar, hbars, lines, pct, stacked
 from orchestration.bi.report.template import render
+from orchestration.errors import UserError
 from orchestration.paths import Home
 from orchestration.survey import mart_design as design
 
@@ -69,13 +70,18 @@ class Section:
     parts: list[str] = field(default_factory=list)
 
 
+class WaveNotPublished(UserError, ValueError):
+    """The report was asked for a wave the published database does not have (plain words in the CLI)."""
+
+
 class Report:
     def __init__(self, con: duckdb.DuckDBPyConnection, wave: int):
         self.con = con
         self.wave = wave
         waves = [r[0] for r in con.execute("select wave from marts.dim_wave order by wave").fetchall()]
         if wave not in waves:
-            raise ValueError(f"wave {wave} is not in the published database (waves: {', '.join(map(str, waves))})")
+            raise WaveNotPublished(f"wave {wave} is not in the published database "
+                                   f"(waves: {', '.join(map(str, waves)) or 'none yet'})")
         self.waves = [w for w in waves if w <= wave]
         self.prev = self.waves[-2] if len(self.waves) > 1 else None
         self.tables = {f"{s}.{t}" for s, t in con.execute(
@@ -429,7 +435,7 @@ def write_report(home: Home, wave: int | None = None) -> Path:
         if wave is None:
             wave = con.execute("select max(wave) from marts.dim_wave").fetchall()[0][0]
             if wave is None:
-                raise ValueError("the published database has no survey waves yet")
+                raise WaveNotPublished("the published database has no survey waves yet")
         context = Report(con, int(wave)).build()
     finally:
         con.close()
