@@ -149,6 +149,7 @@ class RunSummary:
     steps: list[StepTiming] = field(default_factory=list)
     published: bool = False
     seconds: float = 0.0
+    classified: tuple[int, int] | None = None      # (new post versions classified, live versions)
     notes: list[str] = field(default_factory=list)      # what the run did besides its files
     held: list[dict] = field(default_factory=list)      # deliveries waiting for --accept / --drop
 
@@ -261,13 +262,17 @@ class _LateInterrupt:
         return []
 
 
-def build_and_publish(instance, home: Home, summary: RunSummary, selection=None) -> bool:
-    """One build run (``selection`` of assets, or all) under the time limits; a failure sets
-    aside what it blames (orchestration.run_safety). Fills in the summary; True on success."""
+def build_and_publish(instance, home: Home, summary: RunSummary, selection=None, full_refresh: bool = False) -> bool:
+    """One build run (``selection`` of assets, or all; ``full_refresh``: the incremental models
+    from all live data) under the time limits; a failure sets aside what it blames
+    (orchestration.run_safety). Fills in the summary; True on success."""
     from orchestration.run_safety import settle_build_failure
+    from orchestration.transform.assets import FULL_REFRESH_TAG
 
-    result, expired = _execute_watched(instance, home, "build_and_publish", asset_selection=selection)
+    result, expired = _execute_watched(instance, home, "build_and_publish", asset_selection=selection,
+                                       tags={FULL_REFRESH_TAG: "true"} if full_refresh else None)
     summary.run_id = result.run_id
+    summary.classified = _classified(result)
     if result.run_id:
         summary.steps.extend(_step_timings(instance, result.run_id))
     if not result.success:
@@ -290,12 +295,23 @@ def _partitions(keys: list[str]) -> dict:
     return {"tags": {ASSET_PARTITION_RANGE_START_TAG: keys[0], ASSET_PARTITION_RANGE_END_TAG: keys[-1]}}
 
 
+def _classified(result) -> tuple[int, int] | None:
+    """(new, live) social post versions from the dbt asset's observation, if it classified."""
+    for event in result.all_events:
+        if event.event_type_value == "ASSET_OBSERVATION":
+            meta = event.event_specific_data.asset_observation.metadata
+            if "classified_versions" in meta:
+                return int(meta["classified_versions"].value), int(meta["live_versions"].value)
+    return None
+
+
 def run_once(home: Home | None = None, retry_failed: bool = False,
              say: Callable[[str], None] = print, accept: Sequence[str] = (),
-             drop: Sequence[str] = ()) -> RunSummary:
+             drop: Sequence[str] = (), full_refresh: bool = False) -> RunSummary:
     """Same jobs as the sensors: one ingestion run per kind over its changed partitions (waves,
     months), then one build run for what depends on the staged data. Runs use an ephemeral Dagster instance (fast, no
-    daemon needed); the audit tables and this summary are the record of a CLI run.
+    daemon needed); the audit tables and this summary are the record of a CLI run. ``full_refresh``
+    rebuilds every incremental model from all live data (and everything else), even with nothing new.
 
     Everything the run writes is private to the user (umask 077; the published file gets its own
     mode), and dbt and any other child dies with it (orchestration.warehouse.children)."""
@@ -311,7 +327,7 @@ def run_once(home: Home | None = None, retry_failed: bool = False,
         notes: list[str] = []
         try:
             reap_leftovers(home, notes.append)    # before opening the build database they may hold
-            summary = _run_locked(home, say, accept, drop, notes)
+            summary = _run_locked(home, say, accept, drop, notes, full_refresh)
         finally:
             stop_children(home)
             secure_tree(home.state)       # files copied with their own mode (dbt's partial parse)
@@ -320,7 +336,7 @@ def run_once(home: Home | None = None, retry_failed: bool = False,
 
 
 def _run_locked(home: Home, say: Callable[[str], None], accept: Sequence[str], drop: Sequence[str],
-                notes: list[str]) -> RunSummary:
+                notes: list[str], full_refresh: bool = False) -> RunSummary:
     from orchestration.publish.publish import current_fingerprint, is_published, remove_stale_temp_files
     from orchestration.run_safety import check_published_copy, settle_ingestion_failure, start_of_run, waiting_holds
     from orchestration.survey.ingest import plan_survey
@@ -344,7 +360,7 @@ def _run_locked(home: Home, say: Callable[[str], None], accept: Sequence[str], d
         held = holds.waiting(con)
     finally:
         con.close()
-    if plan.empty and not pending_kinds and up_to_date:
+    if plan.empty and not pending_kinds and up_to_date and not full_refresh:
         return RunSummary(home, "noop", "Nothing new in the landing zone; the published database is up to date.",
                           notes=notes, held=held, published=copy == "republished")
     import dagster as dg      # only now: a run with nothing to do never loads Dagster
@@ -385,13 +401,13 @@ def _run_locked(home: Home, say: Callable[[str], None], accept: Sequence[str], d
             updated.add(asset_key)
     updated |= {k for k, kind in zip(RAW_ASSETS, ("survey", "social")) if kind in pending_kinds}
     summary.held = waiting_holds(home)
-    if updated or not up_to_date or pending_kinds:
-        rebuild_all = not up_to_date or not updated     # targets/code changed, or a resumed build
+    if updated or not up_to_date or pending_kinds or full_refresh:
+        rebuild_all = not up_to_date or not updated or full_refresh  # targets/code changed, a resumed build
         from orchestration.warehouse.sensors import incremental_selection
 
         selection = None if rebuild_all else incremental_selection(defs.resolve_asset_graph(),
                                                                    sorted(updated, key=str))
-        if not build_and_publish(instance, home, summary, selection):
+        if not build_and_publish(instance, home, summary, selection, full_refresh):
             return summary
         for f in summary.files:
             if f["status"] == "staged":
@@ -483,6 +499,9 @@ def format_summary(summary: RunSummary) -> str:
     if summary.status in ("rejected", "failed") and summary.reason:
         out.append("What went wrong:")
         out.extend("  " + line for line in summary.reason.splitlines())
+    if summary.classified is not None:
+        new, live = summary.classified
+        out.append(f"Social classification: {new:,} new post versions classified ({live:,} live).")
     if summary.steps:
         out.append("Steps: " + ", ".join(f"{s.step} {s.seconds:.1f}s" for s in summary.steps))
     from orchestration.quality.report import summary_lines
