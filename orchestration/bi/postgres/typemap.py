@@ -20,9 +20,10 @@ SCALARS = {
     "UBIGINT": "numeric(20,0)", "HUGEINT": "numeric(39,0)", "UHUGEINT": "numeric(39,0)",
     "FLOAT": "real", "DOUBLE": "double precision",
     "VARCHAR": "text", "UUID": "uuid", "BLOB": "bytea", "JSON": "jsonb", "BIT": "bit varying",
-    "DATE": "date", "TIME": "time", "TIME WITH TIME ZONE": "timetz",
-    "TIMESTAMP": "timestamp", "TIMESTAMP_S": "timestamp", "TIMESTAMP_MS": "timestamp",
-    "TIMESTAMP_NS": "timestamp", "TIMESTAMP WITH TIME ZONE": "timestamptz",
+    "DATE": "date", "TIME": "time without time zone", "TIME WITH TIME ZONE": "time with time zone",
+    "TIMESTAMP": "timestamp without time zone", "TIMESTAMP_S": "timestamp without time zone",
+    "TIMESTAMP_MS": "timestamp without time zone", "TIMESTAMP_NS": "timestamp without time zone",
+    "TIMESTAMP WITH TIME ZONE": "timestamp with time zone",
     "INTERVAL": "interval",
 }
 _LIST = re.compile(r"^(?P<element>.+)\[\d*\]$")
