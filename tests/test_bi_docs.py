@@ -58,6 +58,10 @@ def test_run_ends_with_where_things_are(bi_home):  # noqa: F811
     assert report and f"Report: {report[-1]}" in out
     assert "Data Docs" in out and str(bi_home.quality) in out
     assert "psql -h 127.0.0.1 -p 5433 -U analyst -d voice_monitor" in out and "voice-monitor serve" in out
+    # no BI database was ever set up in this home (serve never ran, no VOICE_MONITOR_POSTGRES_URL): neither
+    # this run nor the publishing run that built the home started PostgreSQL or said anything about it
+    assert "BI database" not in out and "STALE" not in out
+    assert not (bi_home.state / "postgres").exists()
 
 
 def test_a_failing_report_does_not_fail_the_run(tmp_path, monkeypatch):
