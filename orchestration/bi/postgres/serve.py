@@ -14,6 +14,7 @@ import signal
 import socket
 import sys
 import threading
+from dataclasses import dataclass
 from typing import Callable
 
 from orchestration.bi.postgres import access, cluster
@@ -70,7 +71,17 @@ def _serve_existing(home: Home, target: access.Target, say) -> int:
     return 0 if result.ok else 1
 
 
-def _serve_local(home: Home, port: int | None, say) -> int:
+@dataclass(frozen=True)
+class LocalServer:
+    layout: Layout
+    settings: Settings
+    analyst: access.AnalystLogin
+    started_here: bool          # False: it was already running (reused), so it is left running
+
+
+def bring_up(home: Home, port: int | None = None, say: Callable[[str], None] = print) -> LocalServer:
+    """The local cluster set up (on first use), running on the port asked for, its roles and
+    database prepared, and recorded in ``server.json`` so that runs sync it from now on."""
     import psycopg
 
     layout = Layout.of(home)
@@ -85,20 +96,29 @@ def _serve_local(home: Home, port: int | None, say) -> int:
         say(f"PostgreSQL is running on port {running.port}; restarting it on {settings.port}")
         cluster.stop(layout)
         running = None
-    started_here = running is None
-    if started_here:
+    if running is None:
         cluster.start(layout, settings)
     else:
         say(f"PostgreSQL already running (pid {running.pid}, port {running.port}): reusing it; it keeps "
             "running when this command stops")
-    stop = threading.Event()
     try:
-        try:
-            access.prepare_local(layout, settings.port, analyst)
-        except psycopg.Error as e:
-            raise ClusterError(f"could not prepare the roles and database: {e}\n{cluster.log_tail(layout)}") from None
-        layout.server_file.write_text(json.dumps({"host": LOOPBACK, "port": settings.port, "tls": settings.tls}),
-                                      encoding="utf-8")
+        access.prepare_local(layout, settings.port, analyst)
+    except psycopg.Error as e:
+        if running is None:
+            cluster.stop(layout)
+        raise ClusterError(f"could not prepare the roles and database: {e}\n{cluster.log_tail(layout)}") from None
+    layout.server_file.write_text(json.dumps({"host": LOOPBACK, "port": settings.port, "tls": settings.tls}),
+                                  encoding="utf-8")
+    return LocalServer(layout, settings, analyst, started_here=running is None)
+
+
+def _serve_local(home: Home, port: int | None, say) -> int:
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):      # from now on: stop what we started, then exit
+        signal.signal(sig, lambda *_: stop.set())
+    server = bring_up(home, port, say)
+    layout, settings = server.layout, server.settings
+    try:
         result: SyncResult = sync(home, access.local_target(layout, settings.port))
         host = LOOPBACK if settings.loopback else socket.getfqdn()
         say(f"BI database: PostgreSQL on {host}:{settings.port} (cluster {layout.data}, listening on "
@@ -106,10 +126,8 @@ def _serve_local(home: Home, port: int | None, say) -> int:
         say(result.line())
         tls = ("on (sslmode=require; certificate " + str(settings.ssl_cert_file) + ")") if settings.tls \
             else "off: loopback only (see docs/bi.md for TLS)"
-        for line in connection_lines(host, settings.port, access.DATABASE, analyst, tls):
+        for line in connection_lines(host, settings.port, access.DATABASE, server.analyst, tls):
             say(line)
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda *_: stop.set())
         say(f"{READY}; every `voice-monitor run` that publishes syncs PostgreSQL while it is up.")
         sys.stdout.flush()
         while not stop.wait(1.0):
@@ -118,5 +136,5 @@ def _serve_local(home: Home, port: int | None, say) -> int:
                 return 1
         return 0
     finally:
-        if started_here:
+        if server.started_here:
             cluster.stop(layout)
