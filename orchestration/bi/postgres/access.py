@@ -166,15 +166,14 @@ def prepare_local(layout: Layout, port: int, analyst: AnalystLogin) -> None:
                 f"'{ANALYST_IDLE_IN_TRANSACTION_TIMEOUT}'"):
             conn.execute(sql.SQL(statement).format(db=db, role=role))
     with local_target(layout, port).connect(autocommit=True) as conn:
-        prepare_database(conn)
+        conn.execute("revoke create on schema public from public")      # only the owner creates objects
+        create_helpers(conn)
 
 
-def prepare_database(conn) -> None:
-    """As the owner, in the BI database: nobody else creates objects in ``public``, and the one
-    helper the SQL cookbook relies on: PostgreSQL has ``round(numeric, int)`` but no
-    ``round(double precision, int)``, which DuckDB users (and docs/sql_cookbook.md) write for
-    every percentage."""
-    conn.execute("revoke create on schema public from public")
+def create_helpers(conn) -> None:
+    """As the owner, in the BI database, the one helper the SQL cookbook relies on: PostgreSQL has
+    ``round(numeric, int)`` but no ``round(double precision, int)``, which DuckDB users (and
+    docs/sql_cookbook.md) write for every percentage. Rounds half away from zero, as DuckDB does."""
     conn.execute("""create or replace function public.round(double precision, integer)
                     returns double precision language sql immutable strict parallel safe
                     as 'select pg_catalog.round($1::numeric, $2)::double precision'""")

@@ -62,7 +62,14 @@ def serve(home: Home, port: int | None = None, say: Callable[[str], None] = prin
 
 
 def _serve_existing(home: Home, target: access.Target, say) -> int:
+    import psycopg
+
     say(f"BI database: the PostgreSQL server of ${access.URL_ENV} ({target})")
+    try:
+        with target.connect(autocommit=True) as conn:
+            access.create_helpers(conn)
+    except psycopg.Error as e:       # not fatal: only the round(double precision, int) convenience is missing
+        say(f"Note: round(double precision, integer) not created in the public schema ({str(e).strip()})")
     result = sync(home, target)
     say(result.line())
     for line in connection_lines(target.host, target.port, target.dbname, None,
