@@ -63,7 +63,7 @@ class SyncResult:
             return f"{where}: synced, {self.tables} tables, {self.rows:,} rows in {self.seconds:.1f} s"
         if self.status == "current":
             return f"{where}: up to date"
-        return (f"{where}: STALE, it still serves the previous publish ({self.message}). The DuckDB file is "
+        return (f"{where}: STALE, it does not hold this publish ({self.message}). The DuckDB file is "
                 "published; the next `voice-monitor run` or `voice-monitor serve` catches PostgreSQL up.")
 
 
@@ -116,8 +116,9 @@ def sync(home: Home, target: access.Target | None = None, force: bool = False) -
         return None
     started = time.monotonic()
     result = SyncResult("stale", str(target), attempted_at=_now())
-    source = duckdb.connect(str(home.published_db), read_only=True)
+    source = conn = None
     try:
+        source = duckdb.connect(str(home.published_db), read_only=True)
         source.execute("set TimeZone = 'UTC'")
         result.version = published_version(source)
         with target.connect(autocommit=True) as conn:
@@ -130,11 +131,12 @@ def sync(home: Home, target: access.Target | None = None, force: bool = False) -
                 result.status = "synced"
             _drop_retired(conn)
     except psycopg.OperationalError as e:
-        result.message = f"not reachable: {_first_line(e)}"
-    except psycopg.Error as e:
-        result.message = f"the sync failed: {_first_line(e)}"
+        result.message = f"{'the sync failed' if conn is not None else 'not reachable'}: {_first_line(e)}"
+    except Exception as e:      # never fail the run that published: say what went wrong instead
+        result.message = f"the sync failed: {type(e).__name__}: {_first_line(e)}"
     finally:
-        source.close()
+        if source is not None:
+            source.close()
     result.seconds = round(time.monotonic() - started, 3)
     return _record(home, result)
 
