@@ -68,11 +68,17 @@ def private_umask() -> Iterator[None]:
         os.umask(previous)
 
 
+_SEARCH = stat.S_IXGRP | stat.S_IXOTH
+
+
 def private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) and make it 0700, whatever it was."""
+    """Create ``path`` (and parents) private (0700); an existing folder loses every permission of
+    others but the search bit (see ``secure_tree``: only it decides whether that one is needed)."""
     path.mkdir(parents=True, exist_ok=True)
-    if stat.S_IMODE(path.stat().st_mode) != PRIVATE_DIR:
-        os.chmod(path, PRIVATE_DIR)
+    mode = stat.S_IMODE(path.stat().st_mode)
+    want = PRIVATE_DIR | (mode & _SEARCH)
+    if mode != want:
+        os.chmod(path, want)
     return path
 
 
@@ -88,25 +94,48 @@ def published_dir(path: Path) -> Path:
 def secure_tree(root: Path) -> int:
     """Make a private tree private again (e.g. one written before these rules, or a WAL left by a
     killed run): directories 0700, files 0600, read-only files 0400. Returns how many entries
-    were changed. Symbolic links are not followed."""
+    were changed. Symbolic links are not followed.
+
+    Entries owned by another user are a service account's and are left alone: the BI database's
+    PostgreSQL cluster under ``state/postgres`` runs as its own user when the warehouse runs as
+    root (orchestration/bi/postgres/cluster.py). The folders on the way to them keep the search
+    bit for others (enter by exact name; no listing, and every file of ours stays 0600)."""
     if not root.exists():
         return 0
-    changed = 0
+    uid = os.geteuid()
+    entries: list[tuple[Path, bool]] = []
+    passage: set[Path] = set()
     for folder, dirs, files in os.walk(root):
-        entries = [(Path(folder), True)] + [(Path(folder) / f, False) for f in files]
-        for path, is_dir in entries:
+        here = Path(folder)
+        entries.append((here, True))
+        for name in list(dirs) + files:
             try:
-                st = path.lstat()
+                st = (here / name).lstat()
             except FileNotFoundError:          # a WAL removed meanwhile
                 continue
-            if stat.S_ISLNK(st.st_mode):
-                continue
-            mode = stat.S_IMODE(st.st_mode)
-            want = PRIVATE_DIR if is_dir else (READ_ONLY_FILE if not mode & stat.S_IWUSR else PRIVATE_FILE)
-            if mode != want:
-                try:
-                    os.chmod(path, want)
-                    changed += 1
-                except FileNotFoundError:
-                    pass
+            if st.st_uid != uid:
+                passage.update(p for p in (here / name).parents if p == root or root in p.parents)
+                if name in dirs:
+                    dirs.remove(name)
+            elif name in files:
+                entries.append((here / name, False))
+    changed = 0
+    for path, is_dir in entries:
+        try:
+            st = path.lstat()
+        except FileNotFoundError:
+            continue
+        if stat.S_ISLNK(st.st_mode):
+            continue
+        mode = stat.S_IMODE(st.st_mode)
+        if is_dir:
+            want = PRIVATE_DIR | (_SEARCH & mode if path in passage else 0)
+        else:
+            want = READ_ONLY_FILE if not mode & stat.S_IWUSR else PRIVATE_FILE
+        if mode != want:
+            try:
+                os.chmod(path, want)
+                changed += 1
+            except FileNotFoundError:
+                pass
     return changed
