@@ -66,7 +66,7 @@ def stage_of(step: str) -> str:
         return "weight"
     if name.endswith("_guard"):
         return "checks"
-    if name == "warehouse_dbt_models":
+    if name in ("warehouse_dbt_models", "survey_staging_dbt_models"):
         return "dbt"
     if name == "warehouse__voice_monitor":
         return "publish"

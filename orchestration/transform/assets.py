@@ -47,9 +47,15 @@ class WarehouseTranslator(DagsterDbtTranslator):
 translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator,
-            project=dbt_project, name="warehouse_dbt_models")
-def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+# The survey's live rows come first: weighting reads them, and every other model is built
+# after the weights (staging → weights → marts). Two dbt steps, so that the asset graph says so.
+SURVEY_STAGING = "stg_survey__responses"
+
+
+def _build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    """``dbt build`` of the step's models (dagster-dbt selects them), their tests as asset checks.
+    dbt unit tests check the project's SQL, not the data: they run in the test suite
+    (tests/test_dbt_unit.py), not in every build."""
     home = warehouse.home  # exports VOICE_MONITOR_WORK_DB for profiles.yml
     target = home.state / "dbt_target"
     # dbt.log at info level, not debug: the debug events (every statement, every cache update)
@@ -58,8 +64,22 @@ def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, wa
     # --no-write-json: manifest.json and run_results.json (~1.3 MB) are written on every build
     # otherwise, ~0.4 s; nothing reads them (Dagster gets the results from dbt's event stream,
     # and works from the manifest prepared at set-up). Partial parsing is kept.
-    invocation = dbt.cli(["build", "--no-write-json", "--log-level-file", log_level], context=context,
-                         target_path=target)
+    return dbt.cli(["build", "--no-write-json", "--log-level-file", log_level,
+                    "--exclude-resource-type", "unit_test"], context=context, target_path=target)
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator,
+            project=dbt_project, name="survey_staging_dbt_models", select=SURVEY_STAGING)
+def survey_staging_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    """The live survey rows (stg_survey__responses), before the weights are computed from them."""
+    yield from _build(context, dbt, warehouse).stream()
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator,
+            project=dbt_project, name="warehouse_dbt_models", exclude=SURVEY_STAGING)
+def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    """Every other model: the survey marts after the weights, the social models, audit tables."""
+    invocation = _build(context, dbt, warehouse)
     faults.reached("dbt")              # dbt is running as a child process of this run
     _import_in_background("great_expectations")   # for the quality guards that follow dbt
     yield from invocation.stream()
