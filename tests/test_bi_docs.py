@@ -30,8 +30,18 @@ def test_exposures_declare_the_report_and_the_bi_endpoint():
     assert all(m in endpoint_refs for m in marts), marts - set(endpoint_refs.split())
 
 
+DOCS_ARTIFACTS = ("static_index.html", "index.html", "catalog.json")   # what `dbt docs generate` writes
+
+
+def _docs_artifacts(target: Path) -> dict[str, int | None]:
+    """mtime (ns) of each docs artifact in a dbt target folder, None when absent."""
+    return {name: (target / name).stat().st_mtime_ns if (target / name).exists() else None
+            for name in DOCS_ARTIFACTS}
+
+
 @pytest.mark.slow
 def test_docs_command_writes_static_dbt_docs(bi_home):  # noqa: F811
+    project_target = _docs_artifacts(PROJECT_DIR / "target")
     done = subprocess.run(voice_monitor("docs"), cwd=PROJECT_DIR, env=cli_env(bi_home), capture_output=True,
                           text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -43,7 +53,10 @@ def test_docs_command_writes_static_dbt_docs(bi_home):  # noqa: F811
     assert any(k.endswith(".mart_personas") for k in catalog["nodes"])
     manifest = json.loads((bi_home.root / "docs" / "manifest.json").read_text(encoding="utf-8"))
     assert "exposure.voice_monitor.voice_monitor_report" in manifest["exposures"]
-    assert not (PROJECT_DIR / "target" / "static_index.html").exists() or True  # project target untouched
+    # the docs are generated in the home's own target folder: the project's target (whose
+    # manifest.json Dagster loads) gets no docs artifact and none is rewritten
+    assert (bi_home.state / "dbt_docs_target" / "static_index.html").exists()
+    assert _docs_artifacts(PROJECT_DIR / "target") == project_target
 
 
 @pytest.mark.slow
