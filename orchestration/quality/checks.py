@@ -1,7 +1,8 @@
 """The GX guards as blocking Dagster asset checks.
 
-* ``weighting_guard`` on ``weights/survey_weights``: runs right after weighting, before dbt;
-  a failed critical expectation blocks everything downstream (dbt models, publish).
+* ``weighting_guard`` on ``weights/survey_weights``: runs right after weighting, before the dbt
+  models built on the weights; a failed critical expectation blocks everything downstream
+  (survey marts, publish).
 * ``survey_totals_guard`` on every survey mart (``marts/mart_*``), against the bases dbt
   recounts in ``audit/survey_bases``: one step validates all of them and reports a result per
   mart; a failure blocks ``warehouse/voice_monitor``.
