@@ -276,7 +276,7 @@ def test_sav_header_stamp_is_fixed(landing):
 # ---------------------------------------------------------------------------------------
 
 def test_file_formats(landing):
-    target, paths, _ = landing
+    target, paths = landing
     assert [p.name for p in paths] == ["voice_monitor_2023.csv", "voice_monitor_2024.parquet",
                                        "voice_monitor_2025.csv", "voice_monitor_2026.sav"]
     csv23 = paths[0].read_bytes()
