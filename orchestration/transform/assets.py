@@ -1,6 +1,7 @@
 """dbt models as Dagster assets; dbt tests surface as asset checks."""
 
 
+import datetime as dt
 import os
 from typing import Any, Mapping
 
@@ -47,12 +48,14 @@ class WarehouseTranslator(DagsterDbtTranslator):
 translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
+FULL_REFRESH_TAG = "voice_monitor/full_refresh"       # run tag: rebuild the incremental models from scratch
+CLASSIFIED = dg.AssetKey(["intermediate", "int_social__classified_versions"])
 # The survey's live rows come first: weighting reads them, and every other model is built
 # after the weights (staging → weights → marts). Two dbt steps, so that the asset graph says so.
 SURVEY_STAGING = "stg_survey__responses"
 
 
-def _build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+def _build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource, *extra: str):
     """``dbt build`` of the step's models (dagster-dbt selects them), their tests as asset checks.
     dbt unit tests check the project's SQL, not the data: they run in the test suite
     (tests/test_dbt_unit.py), not in every build."""
@@ -65,13 +68,13 @@ def _build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Wareh
     # otherwise, ~0.4 s; nothing reads them (Dagster gets the results from dbt's event stream,
     # and works from the manifest prepared at set-up). Partial parsing is kept.
     return dbt.cli(["build", "--no-write-json", "--log-level-file", log_level,
-                    "--exclude-resource-type", "unit_test"], context=context, target_path=target)
+                    "--exclude-resource-type", "unit_test", *extra], context=context, target_path=target)
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator,
             project=dbt_project, name="survey_staging_dbt_models", select=SURVEY_STAGING)
 def survey_staging_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    """The live survey rows (stg_survey__responses), before the weights are computed from them."""
+    """The live survey rows (stg_survey__responses, a view), before the weights are computed from them."""
     yield from _build(context, dbt, warehouse).stream()
 
 
@@ -79,10 +82,65 @@ def survey_staging_dbt_models(context: AssetExecutionContext, dbt: DbtCliResourc
             project=dbt_project, name="warehouse_dbt_models", exclude=SURVEY_STAGING)
 def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """Every other model: the survey marts after the weights, the social models, audit tables."""
-    invocation = _build(context, dbt, warehouse)
+    fingerprint, full_refresh = _classification_refresh(context, warehouse)
+    started = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    invocation = _build(context, dbt, warehouse, *(["--full-refresh"] if full_refresh else []))
     faults.reached("dbt")              # dbt is running as a child process of this run
     _import_in_background("great_expectations")   # for the quality guards that follow dbt
     yield from invocation.stream()
+    if CLASSIFIED in context.selected_asset_keys:
+        _record_fingerprint(warehouse, fingerprint)
+        yield _classified_observation(context, warehouse, started)
+
+
+def _classification_refresh(context, warehouse: WarehouseResource) -> tuple[str, bool]:
+    """The social classification's fingerprint, and whether this build must be a full refresh:
+    asked for (``voice-monitor run --full-refresh``), or what classification depends on changed
+    since the last build (orchestration/social/fingerprint.py)."""
+    from orchestration.social.fingerprint import KV_KEY, classification_fingerprint
+    from orchestration.warehouse import state
+
+    fingerprint = classification_fingerprint(warehouse.home)
+    if context.run.tags.get(FULL_REFRESH_TAG) == "true":
+        context.log.info("Full refresh asked for: every incremental model is rebuilt from all live data.")
+        return fingerprint, True
+    con = warehouse.connect()
+    try:
+        recorded = state.kv_get(con, KV_KEY)
+        built = state.first_row(con.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'intermediate' "
+            "and table_name = 'int_social__classified_versions'"))[0] > 0
+    finally:
+        con.close()
+    if built and recorded != fingerprint:
+        context.log.info("What the social classification depends on changed (seeds, models, macros, "
+                         "social vars or the pseudonym key): full refresh.")
+        return fingerprint, True
+    return fingerprint, False
+
+
+def _record_fingerprint(warehouse: WarehouseResource, fingerprint: str) -> None:
+    from orchestration.social.fingerprint import KV_KEY
+    from orchestration.warehouse import state
+
+    con = warehouse.connect()
+    try:
+        state.kv_set(con, KV_KEY, fingerprint)
+    finally:
+        con.close()
+
+
+def _classified_observation(context, warehouse: WarehouseResource, started: dt.datetime) -> dg.AssetObservation:
+    """How many post versions this build classified (the new ones), and how many are live."""
+    con = warehouse.connect()
+    try:
+        new, live = con.execute(
+            "select count(*) filter (where built_at >= ?), count(*) "
+            "from intermediate.int_social__classified_versions", [started]).fetchall()[0]
+    finally:
+        con.close()
+    context.log.info(f"Classified {new:,} new social post versions ({live:,} live).")
+    return dg.AssetObservation(asset_key=CLASSIFIED, metadata={"classified_versions": new, "live_versions": live})
 
 
 def _import_in_background(*modules: str) -> None:
