@@ -1,16 +1,13 @@
 """Weighting guard (spec §3), per wave: Σw = n, weights within the bounds, every raking margin
 on its target, and a floor on the weighting efficiency.
 
-The frame has one row per wave, computed here from the respondents of the live deliveries,
-``weights.survey_weights`` and the population shares in ``ops.population_targets``. The
-raking targets are derived again from the population shares (normalised; gender with the
-contract's category-3 rule: t1·(1 − s3), t2·(1 − s3), s3 with s3 the unweighted share), so
-the guard does not take the weighting step's own bookkeeping on trust.
-
-Why the respondents come from the live raw rows (``expectations/survey_rows.py``, the same
-live-delivery rule as ``staging.stg_survey__respondents``) rather than from the staging view:
-the guard is a blocking check on ``weights/survey_weights`` and must run before dbt, which
-builds the staging views downstream of the weights.
+The frame has one row per wave, computed here from the live respondents
+(``staging.stg_survey__responses``, which dbt builds before the weights), ``weights.survey_weights``
+and the population shares in ``ops.population_targets``. The raking targets are derived again
+from the population shares with the weighting's own rule (``raking_targets``: normalised, gender
+with the contract's category-3 rule), not read from the weighting step's bookkeeping; the
+margins and the bounds are the weighting's (``orchestration/survey/weighting.py``), so the guard
+checks exactly the design the weights were computed for.
 """
 
 from __future__ import annotations
@@ -20,7 +17,9 @@ import os
 import numpy as np
 import pandas as pd
 
-from expectations.survey_rows import LIVE_SURVEY_ROWS_SQL
+from orchestration.survey.weighting import (
+    BOUND_TOL, LOWER, MARGIN_TOL, MARGINS, RESPONDENTS_SQL, UPPER, raking_targets,
+)
 
 
 SUITE_NAME = "weighting"
@@ -28,19 +27,11 @@ TARGET_COLUMN = "wave"
 TARGET_LABEL = "wave {}"
 INDEX_COLUMNS = ["wave"]
 
-MARGINS = ("GESLACHT", "LEEFTIJD_BAND", "REGIO", "OPLEIDING")
-LOWER, UPPER, BOUND_TOL = 0.2, 5.0, 1e-9
-MARGIN_TOL = 1e-10
 SUM_TOL = 1e-9            # relative: |Σw / n − 1|
 FAIL_BELOW_ENV = "VOICE_MONITOR_EFFICIENCY_FAIL_BELOW"
 WARN_BELOW_ENV = "VOICE_MONITOR_EFFICIENCY_WARN_BELOW"
 DEFAULT_FAIL_BELOW, DEFAULT_WARN_BELOW = 0.30, 0.50
 
-RESPONDENTS_SQL = f"""
-select cast(wave as integer) as wave, cast(RESPID as varchar) as respid, cast(GESLACHT as integer) as GESLACHT,
-       LEEFTIJD_BAND, cast(REGIO as integer) as REGIO, cast(OPLEIDING as integer) as OPLEIDING
-from ({LIVE_SURVEY_ROWS_SQL}) as live
-"""
 WEIGHTS_SQL = "select cast(wave as integer) as wave, cast(respid as varchar) as respid, weight from weights.survey_weights"
 TARGETS_SQL = "select cast(wave as integer) as wave, upper(variable) as variable, code, share from ops.population_targets"
 
@@ -103,17 +94,6 @@ def build_suite(fail_below: float | None = None, warn_below: float | None = None
     return suite
 
 
-def raking_targets(variable: str, shares: dict[int, float], codes: np.ndarray) -> dict[int, float]:
-    """The target the raking must hit for one margin of one wave (spec §3)."""
-    shares = {int(c): float(s) for c, s in shares.items() if s is not None and not pd.isna(s)}
-    if variable == "GESLACHT" and 3 not in shares:
-        s3 = float(np.mean(codes == 3)) if codes.size else 0.0
-        t = shares.get(1, 0.0) + shares.get(2, 0.0)
-        return {1: shares.get(1, 0.0) / t * (1 - s3), 2: shares.get(2, 0.0) / t * (1 - s3), 3: s3} if t else {}
-    total = sum(shares.values())
-    return {c: s / total for c, s in shares.items()} if total else {}
-
-
 def _wave_row(wave: int, resp: pd.DataFrame, wts: pd.DataFrame, targets: pd.DataFrame) -> dict:
     n = len(resp)
     merged = resp.merge(wts[["respid", "weight"]], on="respid", how="left")
@@ -134,7 +114,8 @@ def _wave_row(wave: int, resp: pd.DataFrame, wts: pd.DataFrame, targets: pd.Data
         for variable in MARGINS:
             codes = resp[variable].to_numpy()
             spec = targets.loc[targets["variable"] == variable]
-            target = raking_targets(variable, dict(zip(spec["code"], spec["share"])), codes)
+            shares = {int(c): float(v) for c, v in zip(spec["code"], spec["share"]) if pd.notna(v)}
+            target = raking_targets(variable, shares, codes)
             achieved = (scored.groupby(variable)["weight"].sum() / total).to_dict()
             for code in sorted(set(target) | {int(c) for c in achieved}):
                 dev = abs(float(achieved.get(code, 0.0)) - target.get(code, 0.0))

@@ -11,13 +11,13 @@ from orchestration.social.assets import social_posts
 from orchestration.social.sensors import social_landing_sensor
 from orchestration.survey.assets import survey_responses, survey_weights
 from orchestration.survey.sensors import survey_landing_sensor
-from orchestration.transform.assets import warehouse_dbt_models
+from orchestration.transform.assets import survey_staging_dbt_models, warehouse_dbt_models
 from orchestration.transform.project import DBT_LAUNCHER, WarehouseDbtCli, dbt_project
 from orchestration.warehouse.assets import active_deliveries
 from orchestration.warehouse.sensors import build_after_ingestion_sensor
 
 defs = dg.Definitions(
-    assets=[survey_responses, social_posts, active_deliveries, survey_weights,
+    assets=[survey_responses, social_posts, active_deliveries, survey_staging_dbt_models, survey_weights,
             warehouse_dbt_models, published_warehouse, bi_postgres],
     asset_checks=QUALITY_CHECKS,
     jobs=[ingest_survey_wave, ingest_social_month, build_and_publish],

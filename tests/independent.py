@@ -41,12 +41,17 @@ def read_file(path: Path) -> pd.DataFrame:
     return frame
 
 
+def age_band(age) -> np.ndarray:
+    """The contract's age bands (spec §3): 1 = 18–34, 2 = 35–54, 3 = 55+."""
+    return np.asarray(pd.cut(np.asarray(age), [0, 34, 54, 200], labels=[1, 2, 3]), dtype=np.int64)
+
+
 def weights_for(frame: pd.DataFrame, targets: pd.DataFrame, wave: int) -> np.ndarray:
     import weightipy as wp
 
     data = pd.DataFrame({
         "GESLACHT": frame["GESLACHT"].astype(int),
-        "LEEFTIJD_BAND": pd.cut(frame["LEEFTIJD"], [0, 34, 54, 200], labels=[1, 2, 3]).astype(int),
+        "LEEFTIJD_BAND": age_band(frame["LEEFTIJD"]),
         "REGIO": frame["REGIO"].astype(int),
         "OPLEIDING": frame["OPLEIDING"].astype(int),
     })

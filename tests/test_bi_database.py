@@ -106,7 +106,7 @@ def _comment_params():
                  "marts.mart_assistant_outcomes", "marts.mart_trust_by_usage", "marts.mart_persona_profiles",
                  "marts.dim_channel", "marts.dim_sector", "marts.dim_persona", "marts.dim_question",
                  "marts.dim_category", "marts.dim_wave", "marts.fct_social_posts", "audit.reconciliation",
-                 "audit.survey_weighting", "audit.ingested_files", "audit.publish_info",
+                 "audit.survey_weighting", "audit.survey_bases", "audit.ingested_files", "audit.publish_info",
                  "audit.quality_results", "marts.mart_social_quotes", "marts.mart_social_themes",
                  "marts.mart_social_volume", "audit.social_load_totals", "audit.social_quarantine"]:
         params.append(pytest.param(name, id=name))

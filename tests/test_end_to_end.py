@@ -118,19 +118,6 @@ def test_marts_equal_an_independent_computation(pipeline_home):
         assert [None if pd.isna(x) else bool(x) for x in sig_exp] == [None if pd.isna(x) else bool(x) for x in sig_got], mart
 
 
-def test_single_choice_shares_sum_to_100(pipeline_home):
-    db = pipeline_home["home"].published_db
-    sums = query(db, """
-        select 'cp' as m, wave, contact_type as g, sum(share_pct) as s from marts.mart_channel_preferences group by all
-        union all select 'p', wave, '', sum(share_pct) from marts.mart_personas group by all
-        union all select 'sc', wave, sector, sum(share_pct) from marts.mart_sector_channels group by all
-        union all select 'a', wave, question, sum(share_pct) from marts.mart_attitudes group by all
-        union all select 'e', wave, sector, sum(share_pct) from marts.mart_sector_kpis
-                  where kpi like 'experience_%' group by all""")
-    assert len(sums) > 50
-    assert (sums.s - 100).abs().max() <= 1e-9
-
-
 def test_complete_grid_and_not_asked_waves(pipeline_home):
     db = pipeline_home["home"].published_db
     grid = query(db, "select wave, count(*) as n from marts.mart_personas group by wave order by wave")

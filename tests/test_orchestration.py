@@ -39,6 +39,22 @@ def test_definitions_load():
     assert all(s.default_status == dg.DefaultSensorStatus.RUNNING for s in sensors.values())
 
 
+def test_the_asset_graph_orders_staging_weights_marts():
+    """Weighting reads the live survey rows dbt builds (stg_survey__responses) and the survey
+    marts are built from the weights: two dbt steps with the weighting between them."""
+    from orchestration.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    key = dg.AssetKey.from_user_string
+    assert graph.get(key("weights/survey_weights")).parent_keys == {key("staging/stg_survey__responses")}
+    assert key("weights/survey_weights") in graph.get(key("intermediate/int_survey__respondents")).parent_keys
+    job = defs.resolve_job_def("build_and_publish")
+    steps = {n.name for n in job.graph.node_defs}
+    assert {"survey_staging_dbt_models", "survey_weights", "warehouse_dbt_models"} <= steps
+    staging = graph.assets_def_for_key(key("staging/stg_survey__responses"))
+    assert staging.node_def.name == "survey_staging_dbt_models" and staging.keys == {key("staging/stg_survey__responses")}
+
+
 def _evaluate(sensor, cursor, instance):
     from orchestration.definitions import defs
 

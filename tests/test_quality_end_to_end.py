@@ -121,9 +121,9 @@ def test_a_tampered_build_database_fails_the_totals_guard_and_publishes_nothing(
         assert summary.status == "failed" and summary.exit_code == 1
         reason = summary.reason
         assert "Quality check survey_totals on marts.mart_sector_kpis failed" in reason
-        assert "experience_base_equals_routed_respondents" in reason
+        assert "routed_base_equals_routed_respondents" in reason
         assert "question S1_ERVARING (sector banken_verzekeraars; group ervaring), wave 2026" in reason
-        assert "routed_base =" in reason
+        assert "routed_respondents =" in reason
         assert file_identity(home.published_db) == before
     finally:
         con = duckdb.connect(str(home.work_db))

@@ -120,9 +120,9 @@ SCRIPT = textwrap.dedent("""
                              "max_margin_deviation": 1e-13, "worst_margin": "REGIO 1"} for w in (2023, 2024, 2025, 2026)])
     run.validate(weighting, frame_w)
     rows = [{"mart": m, "question": "Q", "wave": w, "g1": str(i), "g2": "", "single_choice": True,
-             "experience": False, "categories": 4.0, "share_sum": 100.0, "share_min": 10.0, "share_max": 40.0,
-             "n_sum": 900.0, "base_unweighted": 900.0, "base_unweighted_min": 900.0, "staging_base": 900.0,
-             "routed_base": float("nan")}
+             "routed": False, "categories": 4.0, "share_sum": 100.0, "share_min": 10.0, "share_max": 40.0,
+             "n_sum": 900.0, "base_unweighted": 900.0, "answering_respondents": 900.0,
+             "routed_respondents": float("nan")}
             for m in totals.MART_DIMENSIONS for w in (2023, 2024, 2025, 2026) for i in range(9)]
     run.validate(totals, pd.DataFrame(rows))
     run.validate(social_totals, social_totals.build_frame(

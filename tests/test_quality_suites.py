@@ -6,17 +6,16 @@ observed value.
 
 from __future__ import annotations
 
-import re
-
 import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
 from expectations import social_totals, totals, weighting
-from orchestration.paths import PROJECT_DIR, SEEDS_DIR, Home
+from independent import age_band
+from orchestration.paths import PROJECT_DIR, Home
 from orchestration.quality.gx_runner import ERROR, WARNING, quality_run
-from orchestration.survey.codebook import age_band
+from orchestration.survey import mart_design
 from orchestration.survey.weighting import load_targets, rake
 
 
@@ -170,8 +169,15 @@ def _answers() -> pd.DataFrame:
 
 
 def _design() -> pd.DataFrame:
-    d = pd.read_csv(SEEDS_DIR / "survey_mart_items.csv", dtype={"g1": str, "g2": str, "by_variable": str})
-    return d.assign(g1=d["g1"].fillna(""), g2=d["g2"].fillna(""))
+    """The mart design rows with their codes and the groups' single_choice flag (the guard reads
+    these columns, less the code, from int_survey__mart_items and int_survey__mart_groups)."""
+    items = pd.DataFrame(mart_design.mart_items())
+    single = pd.DataFrame(mart_design.mart_groups())[["mart", "g1", "g2", "single_choice"]]
+    d = items.merge(single, on=["mart", "g1", "g2"])
+    d["by_variable"] = d["by_variable"].replace("", None)
+    d["by_code"] = pd.to_numeric(d["by_code"].replace("", None)).astype("Int64")
+    return d[["mart", "g1", "g2", "category", "variable", "code", "base_variable", "by_variable", "by_code",
+              "single_choice"]]
 
 
 def _mart(answers: pd.DataFrame, design: pd.DataFrame, mart: str) -> pd.DataFrame:
@@ -195,37 +201,49 @@ def _mart(answers: pd.DataFrame, design: pd.DataFrame, mart: str) -> pd.DataFram
     return out
 
 
-def _live_survey_rows(con, answers: pd.DataFrame, design: pd.DataFrame) -> None:
-    """raw.survey_responses (wide, one row per respondent) and the live delivery per wave, as
-    ingestion leaves them; plus a superseded delivery of the same wave whose rows must not count."""
-    variables = sorted((set(design["base_variable"]) | set(design["by_variable"].dropna())) - {"LEEFTIJD_BAND"})
+def _bases(answers: pd.DataFrame) -> pd.DataFrame:
+    """audit.survey_bases for the answers, counted here from the design's groups: respondents who
+    answered a base variable (with the cross-tab condition) and, for routed questions, those
+    routed to it (the routing is the codebook's)."""
     wide = answers.pivot_table(index=["wave", "respid"], columns="variable", values="value", aggfunc="first")
-    wide = wide.reindex(columns=variables).reset_index().rename(columns={"respid": "RESPID"})
-    wide["LEEFTIJD"] = 40
-    wide["_delivery_key"] = wide["wave"].astype(str)
-    wide["_content_hash"] = "live"
-    stale = wide.assign(_content_hash="superseded", Q5=1, Q3_1=1, S1_ERVARING=1, S1_CHATBOT=1)
-    con.register("_wide", pd.concat([wide, stale], ignore_index=True))
-    con.execute("create table raw.survey_responses as select * from _wide")
-    con.unregister("_wide")
-    con.execute("create table ops.active_survey_deliveries as "
-                "select distinct _delivery_key as key, 'live' as content_hash from raw.survey_responses")
+    col = lambda v: wide[v] if v in wide else pd.Series(np.nan, index=wide.index)  # noqa: E731
+    rows = []
+    for g in mart_design.mart_groups():
+        answering = pd.Series(False, index=wide.index)
+        routed = pd.Series(False, index=wide.index)
+        for b in g["bases"]:
+            term = col(b["variable"]).notna()
+            if b["by_variable"]:
+                term &= col(b["by_variable"]) == b["by_code"]
+            answering |= term
+            routes = pd.Series(not b["routing"], index=wide.index)
+            for variable, code in b["routing"]:
+                routes |= col(variable) == code
+            routed |= term & routes
+        is_routed = any(b["routing"] for b in g["bases"])
+        for wave, n in answering.groupby(level="wave").sum().items():
+            if n:
+                rows.append({"mart": g["mart"], "g1": g["g1"], "g2": g["g2"], "wave": wave,
+                             "answering_respondents": int(n),
+                             "routed_respondents": int(routed.xs(wave, level="wave").sum()) if is_routed else None})
+    return pd.DataFrame(rows).astype({"routed_respondents": "Int64"})
 
 
-def _totals_db(answers: pd.DataFrame, marts: dict[str, pd.DataFrame] | None = None):
+def _totals_db(answers: pd.DataFrame, marts: dict[str, pd.DataFrame] | None = None, bases=None):
     """An in-memory build database with the tables the totals guard reads."""
     design = _design()
     con = duckdb.connect()
-    for schema in ("seeds", "raw", "ops", "marts"):
+    for schema in ("intermediate", "audit", "marts"):
         con.execute(f"create schema {schema}")
-    con.execute(f"create table seeds.survey_mart_items as select * from read_csv('{SEEDS_DIR / 'survey_mart_items.csv'}')")
-    con.execute(f"create table seeds.sectors as select * from read_csv('{SEEDS_DIR / 'sectors.csv'}')")
-    _live_survey_rows(con, answers, design)
+    tables = {"intermediate.int_survey__mart_items": design.drop(columns="single_choice"),
+              "intermediate.int_survey__mart_groups": design[["mart", "g1", "g2", "single_choice"]].drop_duplicates(),
+              "audit.survey_bases": _bases(answers) if bases is None else bases}
     for mart in MARTS:
-        table = marts[mart] if marts and mart in marts else _mart(answers, design, mart)
-        con.register("_mart", table)
-        con.execute(f"create table marts.{mart} as select * from _mart")
-        con.unregister("_mart")
+        tables[f"marts.{mart}"] = marts[mart] if marts and mart in marts else _mart(answers, design, mart)
+    for name, frame in tables.items():
+        con.register("_frame", frame)
+        con.execute(f"create table {name} as select * from _frame")
+        con.unregister("_frame")
     return con
 
 
@@ -237,8 +255,8 @@ def test_totals_suite_passes_on_consistent_marts(qrun):
     outcome = _totals(qrun, _totals_db(_answers()))
     assert outcome.success, outcome.message()
     assert {r.target for r in outcome.results} == {f"marts.{m}" for m in MARTS}
-    experience = [r for r in outcome.results if r.expectation == "experience_base_equals_routed_respondents"]
-    assert [r.target for r in experience] == ["marts.mart_sector_kpis"]   # only where it applies
+    routed = [r for r in outcome.results if r.expectation == "routed_base_equals_routed_respondents"]
+    assert [r.target for r in routed] == ["marts.mart_sector_kpis"]       # only where it applies
 
 
 def test_a_respondent_dropped_from_a_mart_fails_the_base(qrun):
@@ -252,7 +270,7 @@ def test_a_respondent_dropped_from_a_mart_fails_the_base(qrun):
     assert failed == {("base_equals_answering_respondents", "marts.mart_personas")}
     text = outcome.message("marts.mart_personas")
     assert "question Q5" in text and "wave 2026" in text
-    assert "base_unweighted = 8, staging_base = 9" in text
+    assert "base_unweighted = 8, answering_respondents = 9" in text
 
 
 def test_single_choice_shares_not_summing_to_100_fail(qrun):
@@ -285,16 +303,29 @@ def test_multi_response_share_above_100_fails(qrun):
 
 def test_experience_answer_outside_the_routing_fails(qrun):
     """r7 has no chatbot or voice contact with sector 1 but an S1_ERVARING answer (a file rule
-    bypassed): the mart's base counts r7, the routed respondents do not."""
+    bypassed): the mart's base counts r7, the routed respondents (audit.survey_bases) do not."""
     answers = pd.concat([_answers(), pd.DataFrame([{"wave": 2026, "respid": "r7", "variable": "S1_ERVARING",
                                                    "value": 2}])], ignore_index=True)
-    outcome = _totals(qrun, _totals_db(answers))
+    bases = _bases(answers)
+    assert bases.loc[bases["g2"] == "ervaring", ["answering_respondents", "routed_respondents"]].values.tolist() \
+        == [[5, 4]]
+    outcome = _totals(qrun, _totals_db(answers, bases=bases))
     failed = outcome.failed(ERROR)
     assert {(r.expectation, r.target) for r in failed} == {
-        ("experience_base_equals_routed_respondents", "marts.mart_sector_kpis")}
+        ("routed_base_equals_routed_respondents", "marts.mart_sector_kpis")}
     text = outcome.message()
     assert "S1_ERVARING" in text and "banken_verzekeraars" in text and "wave 2026" in text
-    assert "base_unweighted = 5, routed_base = 4" in text
+    assert "base_unweighted = 5, routed_respondents = 4" in text
+
+
+def test_single_choice_comes_from_the_design(qrun):
+    """Shares of a multi-response item need not sum to 100; a single-choice question's must."""
+    answers = _answers()
+    frustrations = _mart(answers, _design(), "mart_frustrations")
+    assert frustrations["share_pct"].sum() != 100
+    assert _totals(qrun, _totals_db(answers, {"mart_frustrations": frustrations})).success
+    groups = {(g["mart"], g["g1"], g["g2"]): g["single_choice"] for g in mart_design.mart_groups()}
+    assert groups[("mart_personas", "", "")] and not groups[("mart_frustrations", "keuzemenus", "")]
 
 
 def test_a_wave_missing_from_a_mart_fails(qrun):
@@ -302,15 +333,7 @@ def test_a_wave_missing_from_a_mart_fails(qrun):
     personas = _mart(answers, _design(), "mart_personas")
     outcome = _totals(qrun, _totals_db(answers, {"mart_personas": personas.loc[personas["wave"] != 2025]}))
     assert {r.expectation for r in outcome.failed(ERROR)} == {"base_equals_answering_respondents"}
-    assert "wave 2025: observed base_unweighted = absent, staging_base = 9" in outcome.message()
-
-
-def test_single_choice_marts_match_the_dbt_test():
-    sql = (PROJECT_DIR / "tests" / "dbt" / "assert_single_choice_shares_sum_to_100.sql").read_text()
-    listed = set(re.findall(r"'(mart_[a-z0-9_]+)'", sql.split("or (mart")[0]))
-    assert listed == set(totals.SINGLE_CHOICE_MARTS)
-    assert "mart = 'mart_sector_kpis' and g2 = 'ervaring'" in sql and totals.SINGLE_CHOICE_GROUPS == {
-        ("mart_sector_kpis", "ervaring")}
+    assert "wave 2025: observed base_unweighted = absent, answering_respondents = 9" in outcome.message()
 
 
 def test_every_survey_mart_is_known_to_the_totals_guard():

@@ -128,13 +128,3 @@ def test_report_for_an_earlier_wave_and_unknown_wave(bi_home):  # noqa: F811
     assert "Nationale Voice Monitor 2025" in path.read_text(encoding="utf-8")
     with pytest.raises(ValueError):
         write_report(bi_home, wave=1999)
-
-
-def test_report_is_fast(bi_home):  # noqa: F811
-    import time
-
-    from orchestration.bi.report import write_report
-
-    started = time.monotonic()
-    write_report(bi_home)
-    assert time.monotonic() - started < 3

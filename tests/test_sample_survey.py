@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import os
 import re
-import time
 from pathlib import Path
 
 import numpy as np
@@ -19,8 +18,9 @@ import pyarrow.parquet as pq
 import pyreadstat
 import pytest
 
+from independent import age_band
 from orchestration.paths import SEEDS_DIR
-from orchestration.survey.codebook import age_band, all_variables, variables_for_wave
+from orchestration.survey.codebook import all_variables, variables_for_wave
 from orchestration.survey.sample import (
     DEFAULT_SIZES, LARGE_N, generate_wave, write_survey_sample,
 )
@@ -95,16 +95,13 @@ def wmean(w: pd.Series, values: pd.Series, base: pd.Series) -> float:
 @pytest.fixture(scope="module")
 def landing(tmp_path_factory):
     target = tmp_path_factory.mktemp("landing") / "survey"
-    started = time.perf_counter()
-    paths = write_survey_sample(target)
-    elapsed = time.perf_counter() - started
-    return target, paths, elapsed
+    return target, write_survey_sample(target)
 
 
 @pytest.fixture(scope="module")
 def waves(landing):
     """{wave: (frame, weights Series, WeightingResult)} read back from the files."""
-    _, paths, _ = landing
+    _, paths = landing
     out = {}
     for path in paths:
         wave = int(re.search(r"(\d{4})", path.name).group(1))
@@ -227,7 +224,7 @@ def test_default_sizes(waves):
 # ---------------------------------------------------------------------------------------
 
 def test_two_runs_write_identical_bytes(landing, tmp_path):
-    first_dir, first_paths, _ = landing
+    first_dir, first_paths = landing
     second = write_survey_sample(tmp_path / "survey")
     assert [p.name for p in second] == [p.name for p in first_paths]
     for a, b in zip(first_paths, second):
@@ -267,7 +264,7 @@ def test_generate_wave_is_deterministic():
 
 
 def test_sav_header_stamp_is_fixed(landing):
-    _, paths, _ = landing
+    _, paths = landing
     sav = next(p for p in paths if p.suffix == ".sav")
     head = sav.read_bytes()[:176]
     assert head[:4] == b"$FL2"
@@ -279,7 +276,7 @@ def test_sav_header_stamp_is_fixed(landing):
 # ---------------------------------------------------------------------------------------
 
 def test_file_formats(landing):
-    target, paths, _ = landing
+    target, paths = landing
     assert [p.name for p in paths] == ["voice_monitor_2023.csv", "voice_monitor_2024.parquet",
                                        "voice_monitor_2025.csv", "voice_monitor_2026.sav"]
     csv23 = paths[0].read_bytes()
@@ -534,11 +531,10 @@ def test_realistic_correlations(waves):
 # Scale
 # ---------------------------------------------------------------------------------------
 
-def test_large_waves_are_fast_and_written_as_parquet(tmp_path):
+def test_large_waves_are_written_as_parquet(tmp_path):
+    """(How fast the sample is written is a benchmark figure: `voice-monitor bench`, docs/benchmarks.md.)"""
     n = LARGE_N + 20_000
-    started = time.perf_counter()
     df = generate_wave(2026, n, seed=2026)
-    assert time.perf_counter() - started < 10
     assert len(df) == n and df["RESPID"].is_unique
     paths = write_survey_sample(tmp_path / "big", {2025: 500, 2026: n})
     assert [p.suffix for p in paths] == [".parquet", ".parquet"]

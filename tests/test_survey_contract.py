@@ -356,9 +356,33 @@ def test_docs_list_every_rule():
     assert all(f"`{rule}`" in doc for rule in RULES)
 
 
-def test_mart_design_seeds_are_in_sync_with_the_codebook():
+def test_mart_design_seeds_and_macro_are_in_sync_with_the_codebook():
     from orchestration.paths import SEEDS_DIR
     from orchestration.survey import mart_design
 
     for name, (build, columns) in mart_design.SEEDS.items():
         assert (SEEDS_DIR / name).read_text(encoding="utf-8") == mart_design.render(build(), columns), name
+    assert mart_design.DESIGN_MACRO.read_text(encoding="utf-8") == mart_design.render_design_macro()
+
+
+def test_mart_design_marks_single_choice_and_routed_questions():
+    """Single choice (spec §4: shares sum to 100) = the categories give every code of one question,
+    which is also the base, exactly once; a routed base carries the codebook's routing."""
+    from orchestration.survey import mart_design
+
+    groups = {(g["mart"], g["g1"], g["g2"]): g for g in mart_design.mart_groups()}
+    single = {key for key, g in groups.items() if g["single_choice"]}
+    assert ("mart_personas", "", "") in single                                  # Q5, every persona
+    assert ("mart_persona_profiles", "jurre", "leeftijd") in single             # the derived age band, 3 codes
+    assert ("mart_attitudes", "grade", "") in single                            # Q9 1-5 and 6-10
+    assert ("mart_sector_kpis", "zorg", "ervaring") in single
+    assert ("mart_channel_preferences", "algemeen", "") in single               # Q2_R1 has no weet_niet
+    assert ("mart_channel_top3", "", "") not in single                          # three variables
+    assert ("mart_values", "snelheid", "") not in single                        # codes 4 and 5 of 1-5
+    assert ("mart_sector_kpis", "zorg", "houding") not in single                # 6-10 only
+    assert ("mart_frustrations", "keuzemenus", "") not in single                # multi-response
+    assert ("mart_sector_kpis", "zorg", "chatbot_of_spraak") not in single
+    routed = {key: g["bases"][0]["routing"] for key, g in groups.items() if any(b["routing"] for b in g["bases"])}
+    assert routed[("mart_sector_kpis", "zorg", "ervaring")] == [["S7_CHATBOT", 1], ["S7_SPRAAK", 1]]
+    assert routed[("mart_assistant_outcomes", "chatbot", "correct")] == [["Q10_GEBRUIK", 1]]
+    assert ("mart_sector_kpis", "zorg", "chatbot") not in routed

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from orchestration.survey.codebook import age_band
+from independent import age_band
 from orchestration.survey.weighting import (
     LOWER, UPPER, MARGINS, WeightingError, gender_targets, load_targets, rake)
 

@@ -76,7 +76,7 @@ def stage_of(step: str) -> str:
         return "weight"
     if name.endswith("_guard"):
         return "checks"
-    if name == "warehouse_dbt_models":
+    if name in ("warehouse_dbt_models", "survey_staging_dbt_models"):
         return "dbt"
     if name in ("warehouse__voice_monitor", "bi__postgres"):      # the DuckDB file, then the BI PostgreSQL
         return "publish"

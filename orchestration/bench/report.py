@@ -195,6 +195,13 @@ def targets(store: dict) -> list[dict]:
                  "measured": _s(demo and demo["wall"]), "limit": "60 s",
                  "met": None if demo is None else demo["wall"] <= 60,
                  "by": None if demo is None else demo["wall"] / 60})
+    demo_stages = (demo or {}).get("stages", {})
+    for stage, what, limit in (("sample", "Sample landing zone written (`voice-monitor sample`, demo)", 10),
+                               ("report", "Run summary and HTML report written (demo)", 3)):
+        seconds = demo_stages.get(stage)
+        rows.append({"target": f"{what} within {limit} s", "measured": _s(seconds), "limit": f"{limit} s",
+                     "met": None if seconds is None else seconds <= limit,
+                     "by": None if seconds is None else seconds / limit})
     if stopped(social):
         rows.append({"target": f"{n_posts} posts ingested, classified and aggregated within 1.5× the DuckDB anchor",
                      "measured": f"did not finish ({why(social)}; after {_s(social['wall'])})"

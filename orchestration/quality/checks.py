@@ -1,9 +1,11 @@
 """The GX guards as blocking Dagster asset checks.
 
-* ``weighting_guard`` on ``weights/survey_weights``: runs right after weighting, before dbt;
-  a failed critical expectation blocks everything downstream (dbt models, publish).
-* ``survey_totals_guard`` on every survey mart (``marts/mart_*``): one step validates all of
-  them and reports a result per mart; a failure blocks ``warehouse/voice_monitor``.
+* ``weighting_guard`` on ``weights/survey_weights``: runs right after weighting, before the dbt
+  models built on the weights; a failed critical expectation blocks everything downstream
+  (survey marts, publish).
+* ``survey_totals_guard`` on every survey mart (``marts/mart_*``), against the bases dbt
+  recounts in ``audit/survey_bases``: one step validates all of them and reports a result per
+  mart; a failure blocks ``warehouse/voice_monitor``.
 * ``social_totals_guard`` on ``audit/social_load_totals``, ``marts/fct_social_posts`` and
   ``marts/mart_social_volume`` — defined for those of them that the dbt project has.
 * ``publish_change_guard`` on ``weights/survey_weights`` (n per wave) and ``marts/fct_social_posts``
@@ -23,6 +25,7 @@ from expectations import social_totals as social_design
 from expectations import totals as totals_design
 from orchestration.resources import WarehouseResource
 from orchestration.survey.assets import SURVEY_WEIGHTS
+from orchestration.survey.weighting import LOWER, MARGIN_TOL, UPPER
 from orchestration.transform.assets import warehouse_dbt_models
 
 WEIGHTING_CHECK = "weighting_guard"
@@ -30,6 +33,7 @@ TOTALS_CHECK = "survey_totals_guard"
 SOCIAL_CHECK = "social_totals_guard"
 
 _DBT_KEYS = set(warehouse_dbt_models.keys)
+SURVEY_BASES = dg.AssetKey(["audit", "survey_bases"])      # the recount the totals guard compares with
 SURVEY_MART_KEYS = [dg.AssetKey(["marts", m]) for m in totals_design.MART_DIMENSIONS
                     if dg.AssetKey(["marts", m]) in _DBT_KEYS]
 SOCIAL_KEYS = {table: dg.AssetKey(table.split(".")) for table in social_design.TABLES
@@ -92,9 +96,9 @@ def _validate(context, warehouse: WarehouseResource, module, load, suite=None):
 
 @dg.asset_check(
     asset=SURVEY_WEIGHTS, name=WEIGHTING_CHECK, blocking=True,
-    description="GX suite `weighting` (spec §3), per wave: Σw = n, weights within [0.2, 5.0], every raking "
-                "margin on its target within 1e-10, weighting efficiency above the floor (fail < 0.30, "
-                "warn < 0.50 by default). Blocks dbt and publish when it fails.",
+    description=f"GX suite `weighting` (spec §3), per wave: Σw = n, weights within [{LOWER}, {UPPER}], every "
+                f"raking margin on its target within {MARGIN_TOL:g}, weighting efficiency above the floor "
+                "(fail < 0.30, warn < 0.50 by default). Blocks the survey marts and publish when it fails.",
 )
 def weighting_guard(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
     from expectations import weighting
@@ -104,10 +108,11 @@ def weighting_guard(context: AssetCheckExecutionContext, warehouse: WarehouseRes
 
 
 @dg.multi_asset_check(
-    specs=[dg.AssetCheckSpec(TOTALS_CHECK, asset=key, blocking=True,
+    specs=[dg.AssetCheckSpec(TOTALS_CHECK, asset=key, blocking=True, additional_deps=[SURVEY_BASES],
                              description="GX suite `survey_totals` (spec §4): single-choice shares sum to 100, "
                                          "shares within [0, 100], counts add up to the base, every base equals "
-                                         "the answering respondents in staging (experience: the routed ones).")
+                                         "the answering respondents recounted in audit.survey_bases (routed "
+                                         "questions: the routed ones).")
            for key in SURVEY_MART_KEYS],
     can_subset=True, name=TOTALS_CHECK,
 )

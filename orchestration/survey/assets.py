@@ -11,6 +11,7 @@ from orchestration.survey.partitions import survey_waves
 from orchestration.survey.weighting import load_targets, weight_active_waves
 
 SURVEY_RAW = dg.AssetKey(["raw", "survey_responses"])
+SURVEY_RESPONSES = dg.AssetKey(["staging", "stg_survey__responses"])     # the live rows (dbt)
 SURVEY_WEIGHTS = dg.AssetKey(["weights", "survey_weights"])
 WEIGHTING_DIAGNOSTICS = dg.AssetKey(["ops", "survey_weighting"])
 TARGETS_USED = dg.AssetKey(["ops", "population_targets"])
@@ -78,9 +79,10 @@ def survey_responses(context: AssetExecutionContext, warehouse: WarehouseResourc
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(SURVEY_WEIGHTS, deps=[SURVEY_RAW], group_name="survey", kinds={"python", "numpy"},
-                     description="Raking weights per wave (spec §3); fails when a wave cannot be weighted."),
-        dg.AssetSpec(WEIGHTING_DIAGNOSTICS, deps=[SURVEY_RAW], group_name="survey",
+        dg.AssetSpec(SURVEY_WEIGHTS, deps=[SURVEY_RESPONSES], group_name="survey", kinds={"python", "numpy"},
+                     description="Raking weights per wave (spec §3) of the live survey rows "
+                                 "(staging.stg_survey__responses); fails when a wave cannot be weighted."),
+        dg.AssetSpec(WEIGHTING_DIAGNOSTICS, deps=[SURVEY_RESPONSES], group_name="survey",
                      description="Per-wave raking diagnostics (n, Σw, deff, n_eff, efficiency, sweeps)."),
         dg.AssetSpec(TARGETS_USED, group_name="survey",
                      description="The population targets used (bundled, or $VOICE_MONITOR_HOME/config override)."),

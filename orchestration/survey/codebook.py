@@ -170,10 +170,3 @@ def code_labels(seeds_dir: Path = SEEDS_DIR) -> dict[tuple[str, int], dict[str, 
     with open(seeds_dir / "code_labels.csv", newline="", encoding="utf-8") as fh:
         return {(r["list"], int(r["code"])): r for r in csv.DictReader(fh)}
 
-
-def age_band(age):
-    """Age band code 1 = 18–34, 2 = 35–54, 3 = 55+ (works on scalars and numpy arrays)."""
-    import numpy as np
-
-    age = np.asarray(age)
-    return np.where(age <= 34, 1, np.where(age <= 54, 2, 3))

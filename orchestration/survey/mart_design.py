@@ -6,8 +6,15 @@ as the category, the variable that defines the base, and optionally a condition 
 second variable (cross-tabs such as trust by usage, persona profiles). Keeping that
 mapping as data means the SQL is written once and the design is reviewable in one place.
 
-Regenerate the seeds after a codebook change with ``python -m orchestration.survey.mart_design``;
-a test fails when the committed seeds are out of date.
+The same design is also written as a dbt macro, ``macros/survey_design.sql``: the variables of
+the tidy answers and one entry per mart group (the variables its cells look at, its base, the
+routing of its base question, whether it is single-choice). dbt reads column lists from it when
+it compiles the survey models, so the compiled SQL depends on the project's files only, never
+on what a database holds (a macro cannot read a seed's rows while compiling).
+
+Regenerate the seeds and the macro after a codebook or design change with
+``python -m orchestration.survey.mart_design``; a test fails when the committed files are out
+of date.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ import csv
 import io
 from pathlib import Path
 
-from orchestration.paths import SEEDS_DIR
+from orchestration.paths import PROJECT_DIR, SEEDS_DIR
 from orchestration.survey import codebook as cb
 
 CONTACT_TYPES = {"Q1_1": "advies", "Q1_2": "bestelling_betaling", "Q1_3": "bezorging_retour",
@@ -42,6 +49,8 @@ SECTOR_KPIS = [  # (kpi, base group, variable suffix, codes)
     ("experience_unchanged", "ervaring", "ERVARING", (2,)),
     ("experience_more_negative", "ervaring", "ERVARING", (3,)),
 ]
+
+AGE_BAND = "LEEFTIJD_BAND"       # derived in dbt from LEEFTIJD (macros/survey_age_band.sql)
 
 ITEM_COLUMNS = ["mart", "g1", "g2", "category", "variable", "code", "base_variable",
                 "by_variable", "by_code", "sort_order"]
@@ -135,10 +144,73 @@ def survey_variables() -> list[dict]:
                      "sector_code": var.sector or "", "first_wave": var.first_wave, "asked_of": var.asked_of,
                      "question_nl": var.question_nl,
                      "in_answers": str(in_answers).lower()})
-    rows.append({"variable": "LEEFTIJD_BAND", "template": "LEEFTIJD_BAND", "block": "background",
-                 "type": "derived", "list_name": "LEEFTIJD_BAND", "sector_code": "", "first_wave": 2023,
+    rows.append({"variable": AGE_BAND, "template": AGE_BAND, "block": "background",
+                 "type": "derived", "list_name": AGE_BAND, "sector_code": "", "first_wave": 2023,
                  "asked_of": "all", "question_nl": "Leeftijdsgroep (afgeleid van LEEFTIJD)", "in_answers": "true"})
     return rows
+
+
+def answer_variables() -> list[str]:
+    """The variables of the tidy answers (``in_answers``), sorted."""
+    return sorted(r["variable"] for r in survey_variables() if r["in_answers"] == "true")
+
+
+def _allowed_codes(name: str) -> tuple[int, ...] | None:
+    """The codes a variable can take: the codebook's, or the derived age band's code list."""
+    if name == AGE_BAND:
+        return tuple(sorted(_labels(AGE_BAND)))
+    var = cb.variables_by_name().get(name)
+    return var.allowed if var is not None and not var.is_multi else None
+
+
+def _single_choice(items: list[dict]) -> bool:
+    """A group is single-choice (spec §4: its shares sum to 100) when its categories read one
+    single-choice or scale question, which is also its base, and together give every code of
+    that question exactly once."""
+    variables = {r["variable"] for r in items}
+    if len(variables) != 1 or {r["base_variable"] for r in items} != variables:
+        return False
+    allowed = _allowed_codes(next(iter(variables)))
+    return allowed is not None and sorted(r["code"] for r in items) == sorted(allowed)
+
+
+def _routing(name: str) -> list[list]:
+    """The codebook's routing of a question as [variable, code] pairs (asked of any of them);
+    empty when it is asked of everyone."""
+    var = cb.variables_by_name().get(name)
+    return [[c.variable, c.code] for c in var.routing] if var is not None else []
+
+
+def mart_groups(items: list[dict] | None = None) -> list[dict]:
+    """One entry per mart group (mart, g1, g2), in the design's order:
+
+    * ``set_key``: the variables its cells, base and condition look at (those of the tidy
+      answers), sorted and comma-separated — int_survey__answer_cells counts respondents per
+      combination of answers to each set;
+    * ``bases``: who is in its base — respondents with ``variable`` answered (and, for a
+      cross-tab, ``by_variable`` = ``by_code``); a respondent in any of them counts once; with
+      the ``routing`` of the base question (spec §4: a routed question's base is the
+      respondents routed to it who answered);
+    * ``single_choice``: whether its shares sum to 100.
+    """
+    items = mart_items() if items is None else items
+    answers = set(answer_variables())
+    grouped: dict[tuple[str, str, str], list[dict]] = {}
+    for row in items:
+        grouped.setdefault((row["mart"], row["g1"], row["g2"]), []).append(row)
+    groups = []
+    for (mart, g1, g2), rows in grouped.items():
+        used = {r["variable"] for r in rows} | {r["base_variable"] for r in rows} \
+            | {r["by_variable"] for r in rows if r["by_variable"]}
+        bases = {(r["base_variable"], r["by_variable"] or None, None if r["by_code"] == "" else int(r["by_code"]))
+                 for r in rows}
+        groups.append({
+            "mart": mart, "g1": g1, "g2": g2, "set_key": ",".join(sorted(used & answers)),
+            "single_choice": _single_choice(rows),
+            "bases": [{"variable": b, "by_variable": by, "by_code": code, "routing": _routing(b)}
+                      for b, by, code in sorted(bases, key=lambda t: (t[0], t[1] or "", t[2] or 0))],
+        })
+    return groups
 
 
 def render(rows: list[dict], columns: list[str]) -> str:
@@ -153,14 +225,68 @@ SEEDS = {
     "survey_mart_items.csv": (mart_items, ITEM_COLUMNS),
     "survey_variables.csv": (survey_variables, VARIABLE_COLUMNS),
 }
+DESIGN_MACRO = PROJECT_DIR / "macros" / "survey_design.sql"
 
 
-def write_seeds(folder: Path = SEEDS_DIR) -> list[Path]:
+def _jinja(value) -> str:
+    """A Python value as a Jinja literal (lists, dicts, strings, ints, booleans, None)."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        if "'" in value or "\\" in value:
+            raise ValueError(f"not a design name: {value!r}")
+        return f"'{value}'"
+    if isinstance(value, list):
+        return "[" + ", ".join(_jinja(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_jinja(k)}: {_jinja(v)}" for k, v in value.items()) + "}"
+    raise TypeError(f"no Jinja literal for {value!r}")
+
+
+def render_design_macro() -> str:
+    """macros/survey_design.sql: the design as macros dbt reads when it compiles."""
+    names = answer_variables()
+    answers = ",\n".join("        " + ", ".join(_jinja(v) for v in names[i:i + 10]) for i in range(0, len(names), 10))
+    groups = "\n".join(f"    {_jinja(g)}," for g in mart_groups())
+    return f"""{{#- Generated by `python -m orchestration.survey.mart_design` from the codebook and the mart design
+    (orchestration/survey/mart_design.py); do not edit by hand (a test fails when it is out of date).
+    The survey models take their column lists from here when dbt compiles, so the compiled SQL
+    depends on the project's files only, never on what the database holds. -#}}
+
+{{#- The variables of the tidy answers (stg_survey__answers), sorted: coded questions and
+    background variables, with the derived age band. -#}}
+{{% macro survey_answer_variables() -%}}
+    {{{{ return([
+{answers}
+    ]) }}}}
+{{%- endmacro %}}
+
+{{#- One entry per mart group (mart, g1, g2) of seeds/survey_mart_items.csv: set_key (the variables
+    its cells look at), single_choice (its shares sum to 100), bases (who is in its base:
+    `variable` answered and, for a cross-tab, `by_variable` = `by_code`; any of them counts once;
+    `routing` is the base question's routing from the codebook, [variable, code] pairs of which
+    any routes a respondent to it). -#}}
+{{% macro survey_mart_groups() -%}}
+    {{{{ return([
+{groups}
+    ]) }}}}
+{{%- endmacro %}}
+"""
+
+
+def write_seeds(folder: Path = SEEDS_DIR, macro: Path = DESIGN_MACRO) -> list[Path]:
+    """Write the seeds and the design macro (``python -m orchestration.survey.mart_design``)."""
     written = []
     for name, (build, columns) in SEEDS.items():
         path = folder / name
         path.write_text(render(build(), columns), encoding="utf-8")
         written.append(path)
+    macro.write_text(render_design_macro(), encoding="utf-8")
+    written.append(macro)
     return written
 
 

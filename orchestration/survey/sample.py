@@ -50,9 +50,7 @@ import numpy as np
 import pandas as pd
 
 from orchestration.paths import SEEDS_DIR
-from orchestration.survey.codebook import (
-    age_band, code_labels, sector_first_waves, variables_for_wave,
-)
+from orchestration.survey.codebook import code_labels, sector_first_waves, variables_for_wave
 from orchestration.survey.weighting import load_targets, rake
 
 DEFAULT_SIZES: dict[int, int] = {2023: 1003, 2024: 998, 2025: 1009, 2026: 1016}
@@ -185,6 +183,9 @@ _S_ERVARING = {  # (positiever, niet veranderd, negatiever); telecom/zorg/bezorg
 
 # Panel composition (unweighted). Rows: age band 1..3, columns: education 1..3.
 _AGE_BAND_P = (0.16, 0.29, 0.55)
+# The first age of each band the sample draws ages in (the contract's bands 18–34, 35–54, 55+;
+# the warehouse derives the band from LEEFTIJD in dbt, macros/survey_age_band.sql).
+_AGE_BAND_STARTS = (18, 35, 55)
 _EDU_GIVEN_AGE = ((0.13, 0.37, 0.50), (0.18, 0.37, 0.45), (0.25, 0.37, 0.38))
 _REGION_P = (0.125, 0.245, 0.25, 0.38)
 _GENDER_P = (0.50, 0.485, 0.015)
@@ -375,13 +376,19 @@ def _demographics(rng: np.random.Generator, wave: int, n: int) -> dict[str, np.n
     region = _exact_draw(rng, n, _REGION_P) + 1
     gender = _exact_draw(rng, n, _GENDER_P) + 1
     # Age within band: uniform for 18–34 and 35–54; 55+ thins out towards 99.
-    age = np.where(band == 1, rng.integers(18, 35, n),
-                   np.where(band == 2, rng.integers(35, 55, n),
-                            55 + np.minimum(np.floor(rng.gamma(2.2, 6.5, n)), 44).astype(np.int64)))
-    assert np.array_equal(age_band(age), band)
+    young, middle, old = _AGE_BAND_STARTS
+    age = np.where(band == 1, rng.integers(young, middle, n),
+                   np.where(band == 2, rng.integers(middle, old, n),
+                            old + np.minimum(np.floor(rng.gamma(2.2, 6.5, n)), 44).astype(np.int64)))
+    assert np.array_equal(_band_of(age), band)
     return {"GESLACHT": gender.astype(np.int64), "LEEFTIJD": age.astype(np.int64),
             "REGIO": region.astype(np.int64), "OPLEIDING": edu.astype(np.int64),
             "LEEFTIJD_BAND": band.astype(np.int64)}
+
+
+def _band_of(age: np.ndarray) -> np.ndarray:
+    """The band (1, 2, 3) the sample drew an age in."""
+    return np.searchsorted(_AGE_BAND_STARTS, age, side="right")
 
 
 def _targets_for(wave: int):
@@ -1062,7 +1069,7 @@ def calibration_report(seed: int = DEFAULT_SEED, sizes: dict[int, int] | None = 
     frames, weights, diagnostics = {}, {}, {}
     for wave, n in sorted(sizes.items()):
         df = generate_wave(wave, n, seed)
-        codes = {"GESLACHT": df["GESLACHT"].to_numpy(), "LEEFTIJD_BAND": age_band(df["LEEFTIJD"].to_numpy()),
+        codes = {"GESLACHT": df["GESLACHT"].to_numpy(), "LEEFTIJD_BAND": _band_of(df["LEEFTIJD"].to_numpy()),
                  "REGIO": df["REGIO"].to_numpy(), "OPLEIDING": df["OPLEIDING"].to_numpy()}
         result = rake(wave, codes, targets.for_wave(wave))
         frames[wave], weights[wave], diagnostics[wave] = df, result.weights, result.diagnostics()

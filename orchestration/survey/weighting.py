@@ -21,6 +21,9 @@ import pandas as pd
 from orchestration.errors import UserError
 from orchestration.paths import SEEDS_DIR
 
+# The weighting design, in one place (the weighting guard, expectations/weighting.py, reads it
+# from here): the raking margins — columns of staging.stg_survey__responses, where dbt derives
+# LEEFTIJD_BAND — and the bounds the weights are trimmed to (spec §3).
 MARGINS = ("GESLACHT", "LEEFTIJD_BAND", "REGIO", "OPLEIDING")
 LOWER, UPPER = 0.2, 5.0
 INNER_TOL = 1e-12        # a cycle rakes until the largest margin deviation is <= this
@@ -139,6 +142,15 @@ def _percentage_problems(shares: dict[int, dict[str, dict[int, float]]],
     return problems
 
 
+def raking_targets(margin: str, shares: dict[int, float], codes: np.ndarray) -> dict[int, float]:
+    """The share each category of ``margin`` is raked to (spec §3): the population shares
+    normalised to sum to 1, gender with the category-3 rule (``codes``: the wave's respondents'
+    categories of the margin). Empty when the shares sum to 0."""
+    t = gender_targets(shares, codes) if margin == "GESLACHT" else dict(shares)
+    total = sum(t.values())
+    return {c: s / total for c, s in t.items()} if total > 0 else {}
+
+
 def gender_targets(targets: dict[int, float], gender: np.ndarray) -> dict[int, float]:
     """The contract's rule for category 3: t1·(1 − s3), t2·(1 − s3), s3 (s3 unweighted)."""
     if 3 in targets:  # a targets file that does give category 3 is taken as it is
@@ -182,9 +194,8 @@ def _prepare(wave: int, codes: dict[str, np.ndarray], targets: dict[str, dict[in
     margins = []
     for name in MARGINS:
         values = np.asarray(codes[name]).astype(np.int64)
-        t = gender_targets(targets[name], values) if name == "GESLACHT" else dict(targets[name])
-        total = sum(t.values())
-        if total <= 0:
+        t = raking_targets(name, targets[name], values)
+        if not t:
             raise WeightingError(f"Wave {wave} cannot be weighted: the targets of margin {name} sum to 0.")
         cats = tuple(sorted(t))
         unknown = np.setdiff1d(np.unique(values), np.array(cats))
@@ -195,7 +206,7 @@ def _prepare(wave: int, codes: dict[str, np.ndarray], targets: dict[str, dict[in
             )
         lookup = {c: i for i, c in enumerate(cats)}
         index = np.searchsorted(np.array(cats), values)
-        target = np.array([t[c] / total for c in cats])
+        target = np.array([t[c] for c in cats])
         counts = np.bincount(index, minlength=len(cats))
         empty = [cats[i] for i in range(len(cats)) if target[i] > 0 and counts[i] == 0]
         if empty:
@@ -290,12 +301,13 @@ def rake(wave: int, codes: dict[str, np.ndarray], targets: dict[str, dict[int, f
     )
 
 
-ACTIVE_RESPONDENTS_SQL = """
-select r.wave, r.RESPID as respid, r.GESLACHT, r.LEEFTIJD, r.REGIO, r.OPLEIDING
-from raw.survey_responses r
-join ops.active_deliveries d
-  on d.kind = 'survey' and d.key = r._delivery_key and d.content_hash = r._content_hash
-order by r.wave, r._row_number
+# The respondents of the live waves with their margins, in delivery order: dbt's
+# stg_survey__responses, built before this step (staging → weights → marts).
+LIVE_ROWS = "staging.stg_survey__responses"
+RESPONDENTS_SQL = f"""
+select wave, respid, {", ".join(MARGINS)}
+from {LIVE_ROWS}
+order by wave, source_row_number
 """
 
 
@@ -305,19 +317,13 @@ def weight_active_waves(con, targets: Targets) -> dict[int, dict[str, float]]:
     All waves are re-weighted every time: it costs milliseconds per wave and means a change
     of targets or a re-delivered wave can never leave a stale weight behind.
     """
-    from orchestration.survey.codebook import age_band
     from orchestration.warehouse import state
 
-    frame = con.execute(ACTIVE_RESPONDENTS_SQL).df()
+    frame = con.execute(RESPONDENTS_SQL).df()
     results: dict[int, dict[str, float]] = {}
     weight_frames = []
     for wave, group in frame.groupby("wave", sort=True):
-        codes = {
-            "GESLACHT": group["GESLACHT"].to_numpy(dtype=np.int64),
-            "LEEFTIJD_BAND": age_band(group["LEEFTIJD"].to_numpy(dtype=np.int64)),
-            "REGIO": group["REGIO"].to_numpy(dtype=np.int64),
-            "OPLEIDING": group["OPLEIDING"].to_numpy(dtype=np.int64),
-        }
+        codes = {margin: group[margin].to_numpy(dtype=np.int64) for margin in MARGINS}
         result = rake(int(wave), codes, targets.for_wave(int(wave)))
         results[int(wave)] = result.diagnostics()
         weight_frames.append(pd.DataFrame({"wave": int(wave), "respid": group["respid"].to_numpy(),
@@ -334,9 +340,7 @@ def weight_active_waves(con, targets: Targets) -> dict[int, dict[str, float]]:
         for variable, shares in wave_targets.items():
             if variable not in MARGINS:
                 continue
-            total = sum(shares.values())
-            raking = gender_targets(shares, gender) if variable == "GESLACHT" else {
-                c: s / total for c, s in shares.items()}
+            raking = raking_targets(variable, shares, gender)
             for code in sorted(set(shares) | set(raking)):
                 target_rows.append((wave, variable, code, shares.get(code), raking.get(code)))
     # the weights table is replaced, not emptied: deleting a million keys and inserting them

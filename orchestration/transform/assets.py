@@ -50,11 +50,15 @@ translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_as
 
 FULL_REFRESH_TAG = "voice_monitor/full_refresh"       # run tag: rebuild the incremental models from scratch
 CLASSIFIED = dg.AssetKey(["intermediate", "int_social__classified_versions"])
+# The survey's live rows come first: weighting reads them, and every other model is built
+# after the weights (staging → weights → marts). Two dbt steps, so that the asset graph says so.
+SURVEY_STAGING = "stg_survey__responses"
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator,
-            project=dbt_project, name="warehouse_dbt_models")
-def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+def _build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource, *extra: str):
+    """``dbt build`` of the step's models (dagster-dbt selects them), their tests as asset checks.
+    dbt unit tests check the project's SQL, not the data: they run in the test suite
+    (tests/test_dbt_unit.py), not in every build."""
     home = warehouse.home  # exports VOICE_MONITOR_WORK_DB for profiles.yml
     target = home.state / "dbt_target"
     # dbt.log at info level, not debug: the debug events (every statement, every cache update)
@@ -63,12 +67,24 @@ def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, wa
     # --no-write-json: manifest.json and run_results.json (~1.3 MB) are written on every build
     # otherwise, ~0.4 s; nothing reads them (Dagster gets the results from dbt's event stream,
     # and works from the manifest prepared at set-up). Partial parsing is kept.
-    args = ["build", "--no-write-json", "--log-level-file", log_level]
+    return dbt.cli(["build", "--no-write-json", "--log-level-file", log_level,
+                    "--exclude-resource-type", "unit_test", *extra], context=context, target_path=target)
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator,
+            project=dbt_project, name="survey_staging_dbt_models", select=SURVEY_STAGING)
+def survey_staging_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    """The live survey rows (stg_survey__responses, a view), before the weights are computed from them."""
+    yield from _build(context, dbt, warehouse).stream()
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator,
+            project=dbt_project, name="warehouse_dbt_models", exclude=SURVEY_STAGING)
+def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    """Every other model: the survey marts after the weights, the social models, audit tables."""
     fingerprint, full_refresh = _classification_refresh(context, warehouse)
-    if full_refresh:
-        args.append("--full-refresh")
     started = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-    invocation = dbt.cli(args, context=context, target_path=target)
+    invocation = _build(context, dbt, warehouse, *(["--full-refresh"] if full_refresh else []))
     faults.reached("dbt")              # dbt is running as a child process of this run
     _import_in_background("great_expectations")   # for the quality guards that follow dbt
     yield from invocation.stream()

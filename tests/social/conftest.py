@@ -132,12 +132,21 @@ RULE_FILES = {
              collected_at="2025-05-01T06:00:00+02:00"),
         post("older", "Nieuwste versie: ik heb al vier keer gebeld en niemand neemt op.",
              collected_at="2025-05-20T06:00:00+02:00"),
+        # the month of a post is the month of created_at in Europe/Amsterdam (spec §6)
+        post("ams-maart", "Om half twaalf 's avonds nog de chatbot geprobeerd, hij begreep mijn vraag niet.",
+             created_at="2025-03-31T21:30:00Z"),           # 23:30 summer time, still 31 March
+        post("ams-april", "Na middernacht weer de chatbot geprobeerd en nog steeds geen medewerker bereikt.",
+             created_at="2025-03-31T22:30:00Z"),           # 00:30 summer time: 1 April
+        post("ams-winter", "Midden in de nacht gebeld met de klantenservice maar er nam niemand op.",
+             created_at="2025-01-31T23:30:00Z"),           # 00:30 winter time: 1 February
     ],
 }
-# expected: 15 lines (5 + 7 + 3), none malformed; keys: mix-1, tie-file, no-coll, x:12345, x:en-1,
-# tie-line, same, older = 8 unique; duplicates 15 - 8 = 7; non-Dutch 1 (en-1); published 7
-RULE_EXPECTED = {"lines_read": 15, "quarantined": 0, "duplicates": 7, "unique_posts": 8,
-                 "non_dutch": 1, "published_posts": 7}
+# expected: 18 lines (5 + 7 + 6), none malformed; keys: mix-1, tie-file, no-coll, x:12345, x:en-1,
+# tie-line, same, older, ams-maart, ams-april, ams-winter = 11 unique; duplicates 18 - 11 = 7;
+# non-Dutch 1 (en-1); published 10
+RULE_EXPECTED = {"lines_read": 18, "quarantined": 0, "duplicates": 7, "unique_posts": 11,
+                 "non_dutch": 1, "published_posts": 10}
+RULE_MONTHS = {"ams-maart": "2025-03-01", "ams-april": "2025-04-01", "ams-winter": "2025-02-01"}
 RULE_WINNERS = {
     ("reddit", "mix-1"): "Versie B",
     ("reddit", "tie-file"): "Versie Z",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import RULE_EXPECTED, RULE_WINNERS
+from conftest import RULE_EXPECTED, RULE_MONTHS, RULE_WINNERS
 
 
 def test_counts_match_the_construction(rules_build):
@@ -32,15 +32,10 @@ def test_non_dutch_post_is_counted_but_not_published(rules_build):
     assert rules_build.query("select count(*) from marts.fct_social_posts where post_id = 'en-1'") == [(0,)]
 
 
-def test_month_is_the_amsterdam_month(tmp_path):
-    """created_at 2025-03-31T23:30Z is April in Amsterdam (summer time)."""
-    import duckdb
-    con = duckdb.connect()
-    got = con.execute("select cast(date_trunc('month', timezone('Europe/Amsterdam', "
-                      "'2025-03-31 23:30:00+00'::timestamptz)) as date)::varchar").fetchone()[0]
-    assert got == "2025-04-01"
-
-
-def test_month_column(rules_build):
-    rows = rules_build.query("select distinct month::varchar from marts.fct_social_posts")
-    assert rows == [("2025-03-01",)]
+def test_month_is_the_amsterdam_month(rules_build):
+    """marts.fct_social_posts.month is the month of created_at in Europe/Amsterdam (macro
+    social_month_amsterdam): 21:30Z on 31 March is March, 22:30Z is April (summer time), 23:30Z on
+    31 January is February (winter time); the other posts were created on 10 March."""
+    months = dict(rules_build.query("select post_id, month::varchar from marts.fct_social_posts"))
+    assert {post: months[post] for post in RULE_MONTHS} == RULE_MONTHS
+    assert {m for post, m in months.items() if post not in RULE_MONTHS} == {"2025-03-01"}

@@ -1,8 +1,7 @@
--- depends_on: {{ ref('int_survey__mart_groups') }}
 -- Respondents counted per combination of answers, once for each variable set of the mart
--- design (int_survey__mart_groups): for the set (GESLACHT, Q5), one row per wave × gender ×
--- persona with the respondents (n), their weights (sw) and squared weights (sw2). An empty
--- answer is NULL here, as it has no row in the tidy answers.
+-- design (survey_variable_sets, from macros/survey_design.sql): for the set (GESLACHT, Q5), one
+-- row per wave × gender × persona with the respondents (n), their weights (sw) and squared
+-- weights (sw2). An empty answer is NULL here, as it has no row in the tidy answers.
 --
 -- Why cells and not the tidy answers: a respondent belongs to exactly one cell of a set, and
 -- every condition of a mart group (its base, its categories, a cross-tab condition) looks only
@@ -11,28 +10,17 @@
 -- wide rows replaces joining a tidy table of respondent × variable rows with itself (at 1M
 -- respondents × 4 waves: ~250M rows).
 {%- set sets = survey_variable_sets() %}
-{%- set variables = sets | sum(start=[]) | unique | sort %}
-{%- if not variables %}{% set variables = ['Q5'] %}{% endif %}
+{%- set variables = survey_cell_variables() %}
 
 with live as materialized (
-    -- the respondents of int_survey__respondents (live deliveries with a weight), wide
+    -- the weighted respondents, wide, with the variables of the sets
     select
-        cast(r.wave as integer) as wave,
-        cast(w.weight as double) as weight,
+        wave,
+        weight,
         {%- for v in variables %}
-        {% if v == 'LEEFTIJD_BAND' -%}
-        {{ survey_age_band("r.LEEFTIJD") }} as LEEFTIJD_BAND
-        {%- else -%}
-        cast({{ adapter.quote(v) }} as integer) as {{ adapter.quote(v) }}
-        {%- endif %}{% if not loop.last %},{% endif %}
+        cast({{ adapter.quote(v) }} as integer) as {{ adapter.quote(v) }}{% if not loop.last %},{% endif %}
         {%- endfor %}
-    from {{ source('survey_raw', 'survey_responses') }} as r
-    inner join {{ source('warehouse_ops', 'active_survey_deliveries') }} as d
-        on d.key = r._delivery_key
-       and d.content_hash = r._content_hash
-    inner join {{ source('survey_weights', 'survey_weights') }} as w
-        on w.wave = cast(r.wave as integer)
-       and w.respid = cast(r.RESPID as varchar)
+    from {{ ref('int_survey__respondents') }}
 ),
 
 cells as (

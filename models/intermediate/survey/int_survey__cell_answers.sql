@@ -1,8 +1,6 @@
 {{ config(materialized='view') }}
--- depends_on: {{ ref('int_survey__mart_groups') }}
 -- int_survey__answer_cells in tidy form: one row per cell × variable of its set with an answer.
-{%- set variables = survey_variable_sets() | sum(start=[]) | unique | sort %}
-{%- if not variables %}{% set variables = ['Q5'] %}{% endif %}
+{%- set variables = survey_cell_variables() %}
 select cell_id, set_key, wave, variable, value
 from (
     unpivot (

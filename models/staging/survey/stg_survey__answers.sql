@@ -1,26 +1,16 @@
--- depends_on: {{ ref('survey_variables') }}
 -- The tidy answers table: one row per respondent × variable with a non-empty answer.
 -- Empty cells (not asked, or not answered) have no row; 99 ("weet niet") is a row.
 -- Background variables (and the derived age band) are included, so cross-tabs by
--- background use the same table.
-with live as (
-    select
-        r.*,
-        {{ survey_age_band("r.LEEFTIJD") }} as LEEFTIJD_BAND
-    from {{ source('survey_raw', 'survey_responses') }} as r
-    inner join {{ source('warehouse_ops', 'active_survey_deliveries') }} as d
-        on d.key = r._delivery_key
-       and d.content_hash = r._content_hash
-),
-
-long as (
-    {{ unpivot_non_null('live', ['wave', 'RESPID'], survey_answer_variables() + ['LEEFTIJD_BAND'], 'variable', 'value') }}
+-- background use the same table. The variables come from the codebook when dbt compiles
+-- (survey_answer_variables, macros/survey_design.sql).
+with long as (
+    {{ unpivot_non_null(ref('stg_survey__responses'), ['wave', 'respid'], survey_answer_variables(), 'variable', 'value') }}
 ),
 
 typed as (
     select
         cast(wave as integer) as wave,
-        cast(RESPID as varchar) as respid,
+        cast(respid as varchar) as respid,
         cast(upper(variable) as varchar) as variable,
         cast(value as integer) as value
     from long
