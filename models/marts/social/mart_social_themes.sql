@@ -11,8 +11,7 @@ cells as (
 ),
 
 post_themes as (
-    select month, platform, sector, unnest(themes) as theme, sentiment
-    from posts
+    {{ social_select_exploded('posts', 'month, platform, sector, sentiment', 'themes', 'theme') }}
 )
 
 select
@@ -22,9 +21,9 @@ select
     t.theme,
     count(*) as posts,
     c.base_posts,
-    100.0 * count(*) / c.base_posts as share_pct,
+    {{ social_pct('count(*)', 'c.base_posts') }} as share_pct,
     count(*) filter (where t.sentiment = 'negatief') as negative_posts,
-    100.0 * count(*) filter (where t.sentiment = 'negatief') / count(*) as negative_share_pct
+    {{ social_pct("count(*) filter (where t.sentiment = 'negatief')", 'count(*)') }} as negative_share_pct
 from post_themes as t
 join cells as c using (month, platform, sector)
 group by t.month, t.platform, t.sector, t.theme, c.base_posts
