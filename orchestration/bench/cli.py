@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 ORDER = ("demo", "incremental", "noop", "survey", "anchor_survey", "raking", "social", "social_increment",
-         "anchor_social")
+         "anchor_social", "social_spark", "social_spark_cluster")
 QUICK = {"respondents": 2_000, "posts": 20_000, "repeat": 1}     # --quick sizes
 
 

@@ -29,11 +29,18 @@ _STATUS = {"staged": "staged", "restaged": "staged", "ignored": "ignored", "fail
 )
 def social_posts(context: AssetExecutionContext, warehouse: WarehouseResource):
     from orchestration.social.ingest import ingest_social
+    from orchestration.spark import settings as engine
 
+    loaders = {}
+    if engine.is_spark():             # the rows go to the Spark warehouse (orchestration/spark/ingest.py)
+        from orchestration.spark import ingest as spark_ingest
+
+        engine.export_env(warehouse.home)
+        loaders = {"load_file": spark_ingest.load_file, "has_rows": spark_ingest.has_rows}
     con = warehouse.connect()
     try:
         report = ingest_social(con, warehouse.home, context.run_id, log=context.log,
-                               months=set(context.partition_keys))
+                               months=set(context.partition_keys), **loaders)
     finally:
         con.close()
     outcomes = [FileOutcome(f.path, "social", f.partition, _STATUS.get(f.status, f.status),

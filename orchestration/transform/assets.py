@@ -10,6 +10,7 @@ from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from orchestration.resources import WarehouseResource
+from orchestration.spark import engine as spark_engine
 from orchestration.transform.project import dbt_project
 from orchestration.warehouse import faults
 
@@ -68,13 +69,20 @@ def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, wa
     if full_refresh:
         args.append("--full-refresh")
     started = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-    invocation = dbt.cli(args, context=context, target_path=target)
-    faults.reached("dbt")              # dbt is running as a child process of this run
-    _import_in_background("great_expectations")   # for the quality guards that follow dbt
-    yield from invocation.stream()
+    if spark_engine.is_spark():
+        yield from spark_engine.build(context, dbt, warehouse, args, target, _start_dbt)
+    else:
+        yield from _start_dbt(dbt, args, context, target).stream()
     if CLASSIFIED in context.selected_asset_keys:
         _record_fingerprint(warehouse, fingerprint)
         yield _classified_observation(context, warehouse, started)
+
+
+def _start_dbt(dbt: DbtCliResource, args: list[str], context, target_path):
+    invocation = dbt.cli(args, context=context, target_path=target_path)
+    faults.reached("dbt")              # dbt is running as a child process of this run
+    _import_in_background("great_expectations")   # for the quality guards that follow dbt
+    return invocation
 
 
 def _classification_refresh(context, warehouse: WarehouseResource) -> tuple[str, bool]:
@@ -91,7 +99,7 @@ def _classification_refresh(context, warehouse: WarehouseResource) -> tuple[str,
     con = warehouse.connect()
     try:
         recorded = state.kv_get(con, KV_KEY)
-        built = state.first_row(con.execute(
+        built = spark_engine.classified_built(warehouse.home) if spark_engine.is_spark() else state.first_row(con.execute(
             "select count(*) from duckdb_tables() where schema_name = 'intermediate' "
             "and table_name = 'int_social__classified_versions'"))[0] > 0
     finally:
@@ -118,9 +126,12 @@ def _classified_observation(context, warehouse: WarehouseResource, started: dt.d
     """How many post versions this build classified (the new ones), and how many are live."""
     con = warehouse.connect()
     try:
-        new, live = con.execute(
-            "select count(*) filter (where built_at >= ?), count(*) "
-            "from intermediate.int_social__classified_versions", [started]).fetchall()[0]
+        if spark_engine.is_spark():
+            new, live = spark_engine.classified_counts(con, warehouse.home, started)
+        else:
+            new, live = con.execute(
+                "select count(*) filter (where built_at >= ?), count(*) "
+                "from intermediate.int_social__classified_versions", [started]).fetchall()[0]
     finally:
         con.close()
     context.log.info(f"Classified {new:,} new social post versions ({live:,} live).")
