@@ -119,7 +119,22 @@ select 0 as stale_partitions
 {%- endmacro %}
 
 {% macro spark__social_fact_config() -%}
-  {{ return({'materialized': 'table', 'partition_by': ['month'], 'file_format': 'parquet'}) }}
+  {{ return(dict(spark__social_mart_config(), partition_by=['month'])) }}
+{%- endmacro %}
+
+{#- Config of the social marts for the current engine: as in dbt_project.yml, or on Spark a
+    Parquet table without the enforced contract, whose declared types are DuckDB's (the marts are
+    cast to them when they come back into the build database, orchestration/spark/exchange.py). -#}
+{% macro social_mart_config() -%}
+  {{ return(adapter.dispatch('social_mart_config')()) }}
+{%- endmacro %}
+
+{% macro default__social_mart_config() -%}
+  {{ return({}) }}
+{%- endmacro %}
+
+{% macro spark__social_mart_config() -%}
+  {{ return({'materialized': 'table', 'file_format': 'parquet', 'contract': {'enforced': false}}) }}
 {%- endmacro %}
 
 {% macro default__social_delete_unpublished_posts() -%}

@@ -29,13 +29,12 @@ _STATUS = {"staged": "staged", "restaged": "staged", "ignored": "ignored", "fail
 )
 def social_posts(context: AssetExecutionContext, warehouse: WarehouseResource):
     from orchestration.social.ingest import ingest_social
-    from orchestration.spark import settings as engine
-
     loaders = {}
-    if engine.is_spark():             # the rows go to the Spark warehouse (orchestration/spark/ingest.py)
+    if warehouse.social_engine == "spark":     # the rows go to the Spark warehouse (orchestration/spark/ingest.py)
         from orchestration.spark import ingest as spark_ingest
+        from orchestration.spark.settings import export_env
 
-        engine.export_env(warehouse.home)
+        export_env(warehouse.home)
         loaders = {"load_file": spark_ingest.load_file, "has_rows": spark_ingest.has_rows}
     con = warehouse.connect()
     try:

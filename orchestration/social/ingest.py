@@ -507,8 +507,8 @@ def process_block(numbers: np.ndarray, values: pa.Array, rel: str, digest: str, 
         todo, _, _ = _prepare_block(con, 0, numbers, values, rel, digest, loaded_at)
         ipad, opad = privacy.hmac_sql_parts(key)
         _finish_block(con, 0, _python_work(todo), rel, digest, loaded_at, ipad, opad)
-        return (con.execute("select * from raw.social_posts order by line_number").to_arrow_table(),
-                con.execute("select * from raw.social_malformed_lines order by line_number").to_arrow_table())
+        return (con.sql("select * from raw.social_posts order by line_number").to_arrow_table(),
+                con.sql("select * from raw.social_malformed_lines order by line_number").to_arrow_table())
     finally:
         con.close()
 

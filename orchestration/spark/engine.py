@@ -19,7 +19,6 @@ import datetime as dt
 from pathlib import Path
 
 from orchestration.spark import exchange, settings
-from orchestration.spark.settings import is_spark  # noqa: F401  (the engine switch, for callers)
 
 SOCIAL_GROUP = "social"
 SEEDS_KEY = "spark_social_seeds"          # ops.kv: hash of the social seeds loaded into Spark

@@ -109,8 +109,10 @@ def mirror_social(con, paths: settings.SparkPaths, manifest_path: Path, copy_lim
                 fact_rows = con.execute(f"select count(*) from {scan}").fetchone()[0]
                 fact_in_spark = fact_rows > limit
             kind = "view" if (schema, table) == FACT and fact_in_spark else "table"
-            con.execute(f"drop view if exists {schema}.{table}")
-            con.execute(f"drop table if exists {schema}.{table}")
+            existing = con.execute("select table_type from information_schema.tables where table_schema = ? "
+                                   "and table_name = ?", [schema, table]).fetchone()
+            if existing:
+                con.execute(f"drop {'view' if existing[0] == 'VIEW' else 'table'} {schema}.{table}")
             con.execute(f"create {kind} {schema}.{table} as select {select} from {scan}")
             if contract["description"]:
                 con.execute(f"comment on {kind} {schema}.{table} is {_sql_str(contract['description'])}")

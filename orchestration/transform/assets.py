@@ -69,7 +69,7 @@ def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, wa
     if full_refresh:
         args.append("--full-refresh")
     started = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-    if spark_engine.is_spark():
+    if warehouse.social_engine == "spark":
         yield from spark_engine.build(context, dbt, warehouse, args, target, _start_dbt)
     else:
         yield from _start_dbt(dbt, args, context, target).stream()
@@ -99,7 +99,7 @@ def _classification_refresh(context, warehouse: WarehouseResource) -> tuple[str,
     con = warehouse.connect()
     try:
         recorded = state.kv_get(con, KV_KEY)
-        built = spark_engine.classified_built(warehouse.home) if spark_engine.is_spark() else state.first_row(con.execute(
+        built = spark_engine.classified_built(warehouse.home) if warehouse.social_engine == "spark" else state.first_row(con.execute(
             "select count(*) from duckdb_tables() where schema_name = 'intermediate' "
             "and table_name = 'int_social__classified_versions'"))[0] > 0
     finally:
@@ -126,7 +126,7 @@ def _classified_observation(context, warehouse: WarehouseResource, started: dt.d
     """How many post versions this build classified (the new ones), and how many are live."""
     con = warehouse.connect()
     try:
-        if spark_engine.is_spark():
+        if warehouse.social_engine == "spark":
             new, live = spark_engine.classified_counts(con, warehouse.home, started)
         else:
             new, live = con.execute(

@@ -1,5 +1,6 @@
 -- Example quotes per theme for the report: up to five masked posts per theme, preferring
 -- posts about that theme alone, of readable length, most recent first (deterministic).
+{{ config(**social_mart_config()) }}
 with posts as (
     select themes, {{ social_list_len('themes') }} as n_themes, platform, post_id, month, sector, sentiment,
            title_masked, text_masked, created_at

@@ -1,5 +1,6 @@
 -- Month × platform × sector × theme: posts with the theme, their share of all posts of the
 -- cell, and how many of them are negative.
+{{ config(**social_mart_config()) }}
 with posts as (
     select * from {{ ref('fct_social_posts') }}
 ),

@@ -1,5 +1,6 @@
 -- Month × platform × sector: published posts by sentiment (no themes: the totals add up to
 -- the rows of fct_social_posts).
+{{ config(**social_mart_config()) }}
 select
     month,
     platform,
