@@ -130,7 +130,7 @@ select 0 as stale_partitions
 {%- endmacro %}
 
 {% macro default__social_mart_config() -%}
-  {{ return({}) }}
+  {{ return({'materialized': 'table'}) }}
 {%- endmacro %}
 
 {% macro spark__social_mart_config() -%}

@@ -197,41 +197,32 @@ def test_spark_runs_were_incremental(duckdb_home, spark_home):
     assert second.classified[1] == spark_live == live
 
 
-def test_standalone_cluster_through_thrift(duckdb_home, landing, tmp_path):
-    """Master + worker + Thrift server on 127.0.0.1; the social dbt models through dbt-spark's
-    thrift method; the marts they build equal the DuckDB engine's."""
-    from orchestration.social.ingest import ingest_social
+def test_standalone_cluster_through_thrift(duckdb_home, spark_home, tmp_path):
+    """Master + worker + Thrift server on 127.0.0.1 over the Spark engine home's warehouse and
+    metastore; the social dbt models rebuilt from scratch (--full-refresh) through dbt-spark's
+    thrift method; the marts they build, brought back into the build database, equal the DuckDB
+    engine's published tables."""
     from orchestration.social.quality import build_social_models
-    from orchestration.spark import exchange, ingest as spark_ingest, settings
+    from orchestration.spark import exchange, settings
     from orchestration.spark.cluster import LocalCluster
     from orchestration.transform.project import dbt_project
     from orchestration.warehouse import state
 
-    source, extra = landing
-    home = _home_with(tmp_path / "cluster_home", source,
-                      [extra / "posts_2026-02.jsonl", extra / "corrected" / "posts_2026-01.jsonl"])
-    shutil.rmtree(home.landing_survey)
+    home, _, _, _ = spark_home
+    paths = settings.paths(home)
+    fact = Path(paths.table_dir("marts", "fct_social_posts"))
+    before = {p.name for p in fact.rglob("*.parquet")}
     saved = dict(os.environ)
+    cluster = LocalCluster(tmp_path / "cluster", paths.warehouse, paths.metastore, cores=1)
     try:
         os.environ["VOICE_MONITOR_HOME"] = str(home.root)
-        paths = settings.export_env(home)
-        con = state.connect(home)
-        try:
-            report = ingest_social(con, home, "cluster-test", load_file=spark_ingest.load_file,
-                                   has_rows=spark_ingest.has_rows)
-            assert not report.failed and len(report.staged) == 18, report.summary()
-            state.commit_pending(con)
-            exchange.push_ops(con, paths)
-        finally:
-            con.close()
-        cluster = LocalCluster(tmp_path / "cluster", paths.warehouse, paths.metastore, cores=2)
+        settings.export_env(home)
         with cluster:
             os.environ.update(cluster.dbt_env())
             os.environ["VOICE_MONITOR_DBT_TARGET"] = settings.DBT_TARGET
-            build_social_models(home, select="tag:social", target="dbt_target_thrift")
-        assert not cluster.processes
-        # the Thrift server's executors ran on the cluster's worker
-        assert any((tmp_path / "cluster" / "worker").glob("app-*/*/stderr"))
+            build_social_models(home, select="tag:social,resource_type:model", target="dbt_target_thrift",
+                                full_refresh=True)
+        assert not cluster.processes                       # master, worker and Thrift server stopped
         con = state.connect(home)
         try:
             exchange.mirror_social(con, paths, dbt_project.manifest_path)
@@ -240,5 +231,8 @@ def test_standalone_cluster_through_thrift(duckdb_home, landing, tmp_path):
     finally:
         os.environ.clear()
         os.environ.update(saved)
+    # the Thrift server's executors ran on the cluster's worker, and rewrote the tables
+    assert any((tmp_path / "cluster" / "worker").glob("app-*/*/stderr"))
+    assert before and not before & {p.name for p in fact.rglob("*.parquet")}
     for table in PUBLISHED_SOCIAL:
         assert _rows(home.work_db, table) == _rows(duckdb_home.published_db, table), table
