@@ -37,17 +37,26 @@ PUBLISHED_SOCIAL = ("marts.fct_social_posts", "marts.mart_social_themes", "marts
 
 def _incremental_fixture():
     """The re-export fixture of tests/social/test_incremental.py (one definition)."""
-    path = Path(__file__).resolve().parents[1] / "social" / "test_incremental.py"
-    spec = importlib.util.spec_from_file_location("social_incremental_fixture", path)
-    module = importlib.util.module_from_spec(spec)
     import sys
 
-    sys.path.insert(0, str(path.parent))          # it imports tests/social/conftest.py as `conftest`
-    try:
+    folder = Path(__file__).resolve().parents[1] / "social"
+
+    def load(name: str, path: Path):
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module                   # dataclasses look their module up there
         spec.loader.exec_module(module)
+        return module
+
+    saved = sys.modules.get("conftest")
+    sys.modules["conftest"] = load("social_conftest", folder / "conftest.py")   # what it imports as `conftest`
+    try:
+        return load("social_incremental_fixture", folder / "test_incremental.py")
     finally:
-        sys.path.remove(str(path.parent))
-    return module
+        if saved is None:
+            sys.modules.pop("conftest", None)
+        else:
+            sys.modules["conftest"] = saved
 
 
 def _rows(db: Path, table: str) -> list[tuple]:
@@ -195,6 +204,27 @@ def test_spark_runs_were_incremental(duckdb_home, spark_home):
     scan = exchange.parquet_scan(settings.paths(home), *exchange.CLASSIFIED)
     spark_live = duckdb.connect().execute(f"select count(*) from {scan}").fetchone()[0]
     assert second.classified[1] == spark_live == live
+
+
+def test_large_fact_table_stays_in_spark_as_a_view(duckdb_home, spark_home, tmp_path):
+    """Above the copy limit, fct_social_posts is not copied: the build database gets a view on the
+    Spark table's Parquet files, which gives the same rows (and the marts are still copied)."""
+    from orchestration.spark import exchange, settings
+    from orchestration.transform.project import dbt_project
+
+    home, _, _, _ = spark_home
+    db = tmp_path / "build.duckdb"
+    shutil.copy2(home.work_db, db)
+    con = duckdb.connect(str(db))
+    try:
+        result = exchange.mirror_social(con, settings.paths(home), dbt_project.manifest_path, copy_limit=100)
+        kinds = dict(con.execute("select table_name, table_type from information_schema.tables "
+                                 "where table_schema = 'marts'").fetchall())
+    finally:
+        con.close()
+    assert result.fact_in_spark and result.fact_rows > 100
+    assert kinds["fct_social_posts"] == "VIEW" and kinds["mart_social_volume"] == "BASE TABLE"
+    assert _rows(db, "marts.fct_social_posts") == _rows(duckdb_home.published_db, "marts.fct_social_posts")
 
 
 def test_standalone_cluster_through_thrift(duckdb_home, spark_home, tmp_path):
