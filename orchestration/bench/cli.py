@@ -6,19 +6,23 @@ from __future__ import annotations
 from pathlib import Path
 
 ORDER = ("demo", "incremental", "noop", "survey", "anchor_survey", "raking", "social", "social_increment",
-         "anchor_social", "social_spark", "social_spark_cluster")
+         "anchor_social", "bi_sync", "social_spark", "social_spark_cluster")
+# The Spark engine's scenarios (a JVM, minutes of start-up and planning even at small sizes) run
+# only when named: --scenarios social_spark,social_spark_cluster (docs/scale_out.md).
+SPARK = ("social_spark", "social_spark_cluster")
 QUICK = {"respondents": 2_000, "posts": 20_000, "repeat": 1}     # --quick sizes
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("bench", help="measure the product beside handwritten anchors; write docs/benchmarks.md")
     p.add_argument("--scenarios", default="all",
-                   help="comma-separated: " + ", ".join(ORDER) + " (default all)")
+                   help="comma-separated: " + ", ".join(ORDER) + " (default all: every one but the Spark ones, "
+                        + ", ".join(SPARK) + ", which run when named)")
     p.add_argument("--quick", action="store_true",
                    help=f"small smoke run ({QUICK['respondents']:,} respondents per wave, {QUICK['posts']:,} posts, "
                         "one repetition); does not touch docs/ unless --docs is given")
     p.add_argument("--respondents", type=int, help="respondents per wave for the survey scale scenario (default 1000000)")
-    p.add_argument("--posts", type=int, help="posts for the social scale scenario (default 10000000)")
+    p.add_argument("--posts", type=int, help="posts for the social scale and BI sync scenarios (default 10000000)")
     p.add_argument("--repeat", type=int, help="repetitions of each measurement; the best counts (default 3)")
     p.add_argument("--survey-timeout", type=float, default=900,
                    help="stop a survey scale run after this many seconds (default 900; the stages it "
@@ -40,7 +44,7 @@ def cmd_bench(args) -> int:
     from orchestration.bench.harness import Bench, Sizes
     from orchestration.paths import PROJECT_DIR, Home
 
-    names = list(ORDER) if args.scenarios == "all" else [s.strip() for s in args.scenarios.split(",") if s.strip()]
+    names = [n for n in ORDER if n not in SPARK] if args.scenarios == "all" else [s.strip() for s in args.scenarios.split(",") if s.strip()]
     unknown = [n for n in names if n not in ORDER]
     if unknown:
         print(f"Unknown scenario(s): {', '.join(unknown)} (choose from {', '.join(ORDER)})")
@@ -62,7 +66,7 @@ def cmd_bench(args) -> int:
     (bench.workdir / "results").mkdir(parents=True, exist_ok=True)
     (bench.workdir / "results" / "last_run.json").write_text(json.dumps(run, indent=1, default=str))
     if not args.keep_homes:
-        for scenario in ("survey", "social"):
+        for scenario in ("survey", "social", "bi_sync"):
             shutil.rmtree(bench.workdir / "homes" / scenario, ignore_errors=True)
     if docs is not None:
         json_path = docs.with_suffix(".json")
