@@ -60,6 +60,24 @@ delete from {{ this }} as t
 where not exists (select 1 from {{ ref('int_social__segments') }} as u where u.delivery_id = t.delivery_id)
 {%- endmacro %}
 
+{#- Spark (Parquet tables cannot delete rows): drop the (delivery, segment) partitions of the
+    deliveries that are no longer live. -#}
+{% macro spark__social_prune_stale_deliveries() -%}
+  {%- set stale = [] -%}
+  {%- if execute -%}
+    {%- set rows = run_query('select distinct t.delivery_id, t.segment from ' ~ this ~ ' as t left anti join '
+                             ~ ref('int_social__segments') ~ ' as u on u.delivery_id = t.delivery_id') -%}
+    {%- for row in rows.rows -%}
+      {%- do stale.append("partition (delivery_id = '" ~ row[0] ~ "', segment = " ~ row[1] ~ ")") -%}
+    {%- endfor -%}
+  {%- endif -%}
+  {%- if stale -%}
+alter table {{ this }} drop if exists {{ stale | join(', ') }}
+  {%- else -%}
+select 0 as stale_partitions
+  {%- endif -%}
+{%- endmacro %}
+
 {#- Config of a per-version incremental model for the current engine. -#}
 {% macro social_version_model_config() -%}
   {{ return(adapter.dispatch('social_version_model_config')()) }}
@@ -70,6 +88,13 @@ where not exists (select 1 from {{ ref('int_social__segments') }} as u where u.d
              'unique_key': ['delivery_id', 'segment']}) }}
 {%- endmacro %}
 
+{#- Spark: dbt's incremental materialization, each computed segment overwriting its own
+    (delivery, segment) partition of a Parquet table (a retry after a crash rewrites it whole). -#}
+{% macro spark__social_version_model_config() -%}
+  {{ return({'materialized': 'incremental', 'incremental_strategy': 'insert_overwrite',
+             'partition_by': ['delivery_id', 'segment'], 'file_format': 'parquet'}) }}
+{%- endmacro %}
+
 {% macro duckdb__social_version_model_config() -%}
   {{ return({'materialized': 'batched_incremental', 'batch_lines': var('social_batch_lines', 250000)}) }}
 {%- endmacro %}
@@ -78,6 +103,38 @@ where not exists (select 1 from {{ ref('int_social__segments') }} as u where u.d
     were withdrawn, or the winning version is not Dutch any more). -#}
 {% macro social_delete_unpublished_posts() -%}
   {{ return(adapter.dispatch('social_delete_unpublished_posts')()) }}
+{%- endmacro %}
+
+{#- Config of fct_social_posts for the current engine: dbt's incremental delete+insert by post,
+    or on Spark (Parquet tables cannot delete rows) a table rebuilt on every run, partitioned by
+    month (docs/scale_out.md: why not insert_overwrite of the changed months). -#}
+{% macro social_fact_config() -%}
+  {{ return(adapter.dispatch('social_fact_config')()) }}
+{%- endmacro %}
+
+{% macro default__social_fact_config() -%}
+  {{ return({'materialized': 'incremental', 'incremental_strategy': 'delete+insert',
+             'unique_key': ['platform', 'post_id'], 'on_schema_change': 'fail',
+             'post_hook': ["{{ social_delete_unpublished_posts() }}"]}) }}
+{%- endmacro %}
+
+{% macro spark__social_fact_config() -%}
+  {{ return(dict(spark__social_mart_config(), partition_by=['month'])) }}
+{%- endmacro %}
+
+{#- Config of the social marts for the current engine: as in dbt_project.yml, or on Spark a
+    Parquet table without the enforced contract, whose declared types are DuckDB's (the marts are
+    cast to them when they come back into the build database, orchestration/spark/exchange.py). -#}
+{% macro social_mart_config() -%}
+  {{ return(adapter.dispatch('social_mart_config')()) }}
+{%- endmacro %}
+
+{% macro default__social_mart_config() -%}
+  {{ return({'materialized': 'table'}) }}
+{%- endmacro %}
+
+{% macro spark__social_mart_config() -%}
+  {{ return({'materialized': 'table', 'file_format': 'parquet', 'contract': {'enforced': false}}) }}
 {%- endmacro %}
 
 {% macro default__social_delete_unpublished_posts() -%}

@@ -10,19 +10,17 @@
     One definition for the scoring (int_social__classified_versions) and the training view
     (int_social__post_terms), so training and scoring see identical features. -#}
 {% macro social_post_terms(posts, hits, keys) -%}
+{%- set word_lists -%}
+(select {{ keys }}, {{ social_words_and_pairs('words') }} as terms
+ from (
+     select {{ keys }},
+            {{ social_split_words(social_normalise("coalesce(title_masked, '') || ' xxtitelxx ' || text_masked")) }} as words
+     from {{ posts }}
+ ) as tokenised) as word_lists
+{%- endset -%}
 select {{ keys }}, term
 from (
-    select
-        {{ keys }},
-        unnest(list_distinct(list_concat(
-            words,
-            list_transform(range(1, len(words)), lambda i: words[i] || ' ' || words[i + 1])
-        ))) as term
-    from (
-        select {{ keys }},
-               string_split({{ social_normalise("coalesce(title_masked, '') || ' xxtitelxx ' || text_masked") }}, ' ') as words
-        from {{ posts }}
-    ) as tokenised
+    {{ social_select_exploded(word_lists, keys, 'terms', 'term') }}
 ) as words
 where term <> '' and not contains(term, 'xxtitelxx')
 

@@ -2,18 +2,16 @@
 
 {#- Every element of a list column is one of `values`. -#}
 {% test social_list_values_in(model, column_name, values) %}
-select *
-from {{ model }}
-where exists (
-    select 1 from (select unnest({{ column_name }}) as v) e
-    where e.v is null or e.v not in ({% for v in values %}'{{ v }}'{% if not loop.last %}, {% endif %}{% endfor %})
-)
+{%- set lists -%}(select {{ column_name }} as list_value from {{ model }}) as lists{%- endset %}
+select v
+from ({{ social_select_exploded(lists, 'list_value', 'list_value', 'v') }}) as e
+where e.v is null or e.v not in ({% for v in values %}'{{ v }}'{% if not loop.last %}, {% endif %}{% endfor %})
 {% endtest %}
 
 {#- A list column has no duplicate elements. -#}
 {% test social_list_distinct(model, column_name) %}
 select * from {{ model }}
-where len({{ column_name }}) <> len(list_distinct({{ column_name }}))
+where {{ social_list_len(column_name) }} <> {{ social_list_len(social_list_distinct(column_name)) }}
 {% endtest %}
 
 {#- The combination of `columns` is unique. -#}
@@ -29,11 +27,11 @@ having count(*) > 1
 {% test social_no_personal_data(model, column_name) %}
 select {{ column_name }}
 from {{ model }}
-where regexp_matches({{ column_name }}, '[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z]{2,}')
-   or regexp_matches({{ column_name }}, '(https?://|www\.)\S+')
-   or regexp_matches({{ column_name }}, '(^|[^\w@./])@[A-Za-z0-9_]{2,}')
-   or regexp_matches({{ column_name }}, '(\+|\b00)31[ ()0-]*[1-9]')
-   or regexp_matches({{ column_name }}, '\b06[ .-]?[0-9]{2}[ .-]?[0-9]{2}[ .-]?[0-9]{2}[ .-]?[0-9]{2}\b')
+where {{ social_regexp_matches(column_name, "'[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\\.[A-Za-z]{2,}'") }}
+   or {{ social_regexp_matches(column_name, "'(https?://|www\\.)\\S+'") }}
+   or {{ social_regexp_matches(column_name, "'(^|[^\\w@./])@[A-Za-z0-9_]{2,}'") }}
+   or {{ social_regexp_matches(column_name, "'(\\+|\\b00)31[ ()0-]*[1-9]'") }}
+   or {{ social_regexp_matches(column_name, "'\\b06[ .-]?[0-9]{2}[ .-]?[0-9]{2}[ .-]?[0-9]{2}[ .-]?[0-9]{2}\\b'") }}
 {% endtest %}
 
 {#- A share column lies in [0, 100]. -#}

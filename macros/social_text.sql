@@ -6,37 +6,35 @@
     replaced in two steps, other characters first, then runs of spaces: the same string as one
     '[^a-z0-9]+' replacement, which matched at every space and took twice the time. -#}
 {% macro social_normalise(expr) -%}
-trim(regexp_replace(regexp_replace(
-    lower(strip_accents(
-        regexp_replace(regexp_replace(regexp_replace(coalesce({{ expr }}, ''),
-            '\[(email|telefoon|handle|url|iban)\]', ' ', 'g'),
-            '[🙄😡🤬😤😠👎💩😩😫😭😢🤮😒😑🤦]', ' emoneg ', 'g'),
-            '[👍😊🙂😀😁😄😃❤💚💙🙏👏🥰😍💯]', ' emopos ', 'g'))),
-    '[^a-z0-9 ]+', ' ', 'g'), ' {2,}', ' ', 'g'))
+{%- set masked = social_regexp_replace_all("coalesce(" ~ expr ~ ", '')", "'\\[(email|telefoon|handle|url|iban)\\]'", "' '") -%}
+{%- set emoneg = social_regexp_replace_all(masked, "'[🙄😡🤬😤😠👎💩😩😫😭😢🤮😒😑🤦]'", "' emoneg '") -%}
+{%- set emopos = social_regexp_replace_all(emoneg, "'[👍😊🙂😀😁😄😃❤💚💙🙏👏🥰😍💯]'", "' emopos '") -%}
+{%- set letters = social_regexp_replace_all("lower(" ~ social_strip_accents(emopos) ~ ")", "'[^a-z0-9 ]+'", "' '") -%}
+trim({{ social_regexp_replace_all(letters, "' {2,}'", "' '") }})
 {%- endmacro %}
 
 {#- Seed term → the same normal form, keeping '*' (wildcard at the start or end of a word). -#}
 {% macro social_normalise_term(expr) -%}
-trim(regexp_replace(lower(strip_accents({{ expr }})), '[^a-z0-9*]+', ' ', 'g'))
+trim({{ social_regexp_replace_all("lower(" ~ social_strip_accents(expr) ~ ")", "'[^a-z0-9*]+'", "' '") }})
 {%- endmacro %}
 
 {#- Does token `token` match the seed word `word` (exact, 'abc*' prefix, '*abc' suffix, '*abc*' infix)? -#}
 {% macro social_word_matches(token, word) -%}
 (case
-    when starts_with({{ word }}, '*') and ends_with({{ word }}, '*') and length({{ word }}) > 2
-        then contains({{ token }}, trim({{ word }}, '*'))
-    when ends_with({{ word }}, '*') then starts_with({{ token }}, rtrim({{ word }}, '*'))
-    when starts_with({{ word }}, '*') then ends_with({{ token }}, ltrim({{ word }}, '*'))
+    when {{ social_starts_with(word, "'*'") }} and {{ social_ends_with(word, "'*'") }} and length({{ word }}) > 2
+        then contains({{ token }}, {{ social_trim_char(word, "'*'") }})
+    when {{ social_ends_with(word, "'*'") }} then {{ social_starts_with(token, social_trim_char(word, "'*'", 'trailing')) }}
+    when {{ social_starts_with(word, "'*'") }} then {{ social_ends_with(token, social_trim_char(word, "'*'", 'leading')) }}
     else {{ token }} = {{ word }}
 end)
 {%- endmacro %}
 
 {#- First day of the month of a timestamptz in Europe/Amsterdam, as a DATE. -#}
 {% macro social_month_amsterdam(ts) -%}
-cast(date_trunc('month', timezone('Europe/Amsterdam', {{ ts }})) as date)
+cast(date_trunc('month', {{ social_amsterdam_time(ts) }}) as date)
 {%- endmacro %}
 
 {#- The file name of a path (what follows the last '/'). -#}
 {% macro social_file_name(path) -%}
-regexp_extract({{ path }}, '[^/]+$')
+regexp_extract({{ path }}, '[^/]+$', 0)
 {%- endmacro %}

@@ -52,7 +52,14 @@ def cmd_sample(args) -> int:
 def cmd_run(args) -> int:
     from orchestration.pipeline import format_summary, headline_figures, run_once
 
+    from orchestration.spark.settings import EngineError, engine
+
     home = _home(args)
+    try:
+        engine()                        # VOICE_MONITOR_ENGINE: duckdb | spark
+    except EngineError as exc:
+        print(f"Not run: {exc}.")
+        return 1
     summary = run_once(home, retry_failed=args.retry_failed, accept=args.accept or (), drop=args.drop or (),
                        full_refresh=args.full_refresh)
     print(format_summary(summary))

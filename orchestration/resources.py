@@ -21,6 +21,7 @@ class WarehouseResource(dg.ConfigurableResource):
     home_dir: str = ""
     max_bad_rows: int = 0
     storage_version: str = ""
+    engine: str = ""             # the social pipeline's engine: duckdb | spark (VOICE_MONITOR_ENGINE)
 
     @contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext):
@@ -40,6 +41,17 @@ class WarehouseResource(dg.ConfigurableResource):
         from orchestration.warehouse import state
 
         return state.connect(self.home)
+
+    @property
+    def social_engine(self) -> str:
+        """duckdb or spark (docs/scale_out.md); a wrong value is an error in plain words."""
+        from orchestration.spark import settings
+
+        if self.engine:
+            import os
+
+            os.environ[settings.ENGINE_ENV] = self.engine      # the steps' child processes follow it
+        return settings.engine()
 
     @property
     def bad_row_threshold(self) -> int:

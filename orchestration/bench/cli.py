@@ -6,14 +6,18 @@ from __future__ import annotations
 from pathlib import Path
 
 ORDER = ("demo", "incremental", "noop", "survey", "anchor_survey", "raking", "social", "social_increment",
-         "anchor_social", "bi_sync")
+         "anchor_social", "bi_sync", "social_spark", "social_spark_cluster")
+# The Spark engine's scenarios (a JVM, minutes of start-up and planning even at small sizes) run
+# only when named: --scenarios social_spark,social_spark_cluster (docs/scale_out.md).
+SPARK = ("social_spark", "social_spark_cluster")
 QUICK = {"respondents": 2_000, "posts": 20_000, "repeat": 1}     # --quick sizes
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("bench", help="measure the product beside handwritten anchors; write docs/benchmarks.md")
     p.add_argument("--scenarios", default="all",
-                   help="comma-separated: " + ", ".join(ORDER) + " (default all)")
+                   help="comma-separated: " + ", ".join(ORDER) + " (default all: every one but the Spark ones, "
+                        + ", ".join(SPARK) + ", which run when named)")
     p.add_argument("--quick", action="store_true",
                    help=f"small smoke run ({QUICK['respondents']:,} respondents per wave, {QUICK['posts']:,} posts, "
                         "one repetition); does not touch docs/ unless --docs is given")
@@ -40,7 +44,7 @@ def cmd_bench(args) -> int:
     from orchestration.bench.harness import Bench, Sizes
     from orchestration.paths import PROJECT_DIR, Home
 
-    names = list(ORDER) if args.scenarios == "all" else [s.strip() for s in args.scenarios.split(",") if s.strip()]
+    names = [n for n in ORDER if n not in SPARK] if args.scenarios == "all" else [s.strip() for s in args.scenarios.split(",") if s.strip()]
     unknown = [n for n in names if n not in ORDER]
     if unknown:
         print(f"Unknown scenario(s): {', '.join(unknown)} (choose from {', '.join(ORDER)})")

@@ -284,6 +284,16 @@ class Bench:
         for folder in ("social_increment_empty", "social_increment", "social_full_refresh"):
             shutil.rmtree(self.workdir / "homes" / folder, ignore_errors=True)
 
+    def social_spark(self) -> None:
+        from orchestration.bench.spark_runs import social_spark
+
+        social_spark(self)
+
+    def social_spark_cluster(self) -> None:
+        from orchestration.bench.spark_runs import social_spark_cluster
+
+        social_spark_cluster(self)
+
     def _social_history(self) -> Path:
         """The warehouse the social scenario left (running it once if it has not run)."""
         home = self.workdir / "homes" / "social"

@@ -20,7 +20,7 @@ END = "<!-- bench:end -->"
 GIB = 2**30
 
 PACKAGES = ("dagster", "dagster-dbt", "dbt-core", "dbt-duckdb", "duckdb", "great-expectations",
-            "pandas", "numpy", "pyarrow", "lingua-language-detector", "weightipy")
+            "pandas", "numpy", "pyarrow", "lingua-language-detector", "weightipy", "dbt-spark", "pyspark")
 
 TITLES = {
     "demo": "Full demo from an empty home (`voice-monitor sample` + `voice-monitor run`)",
@@ -31,6 +31,9 @@ TITLES = {
     "social_increment_empty": "Social: a new export of {increment} posts into an empty home",
     "social_increment_history": "Social: the same {increment}-post export into the warehouse holding {posts} posts",
     "social_full_refresh": "Social: that warehouse ({posts} + {increment} posts) rebuilt with `--full-refresh`",
+    "social_spark": "Social at scale on Spark (`VOICE_MONITOR_ENGINE=spark`, local[2], dbt-spark session): {posts} posts, empty home",
+    "social_spark_cluster_1": "Social at scale on a standalone Spark cluster (Thrift, 1 executor core): {posts} posts, empty home",
+    "social_spark_cluster_2": "Social at scale on a standalone Spark cluster (Thrift, 2 executor cores): {posts} posts, empty home",
     "anchor_survey": "Anchor: handwritten DuckDB + numpy channel-preference mart from the wave files",
     "anchor_social": "Anchor: handwritten DuckDB social theme counts from the JSONL export",
     "raking_project": "Raking {respondents} × 4 waves: the project's numpy raking",
@@ -191,6 +194,15 @@ def targets(store: dict) -> list[dict]:
             "met": not unequal, "by": None, "note": "tables differ"})
     else:
         rows.append({"target": target, "measured": "—", "limit": "equal", "met": None, "by": None})
+    for scenario, label in (("social_spark", "local[2]"), ("social_spark_cluster_1", "standalone cluster, 1 core"),
+                            ("social_spark_cluster_2", "standalone cluster, 2 cores")):
+        check = (store.get("extra") or {}).get(f"{scenario}_equals_duckdb") or {}
+        if not check.get("compared"):
+            continue
+        unequal = [t for t, v in check["tables"].items() if not v["equal"]]
+        rows.append({"target": f"Spark engine ({label}) publishes the DuckDB engine's social tables at {n_posts} posts",
+                     "measured": "all equal" if not unequal else "different: " + ", ".join(unequal),
+                     "limit": "equal", "met": not unequal, "by": None, "note": "tables differ"})
     rows.append({"target": "Full demo (sample + run, empty home) within 60 s",
                  "measured": _s(demo and demo["wall"]), "limit": "60 s",
                  "met": None if demo is None else demo["wall"] <= 60,
@@ -296,7 +308,8 @@ def markdown(store: dict) -> str:
     out.append("| scenario | runs | wall | CPU | peak RSS | load | " + " | ".join(stage_cols) + " |")
     out.append("| --- | ---: | ---: | ---: | ---: | ---: | " + " | ".join("---:" for _ in stage_cols) + " |")
     for name in ("demo", "incremental", "noop", "survey", "social", "social_increment_empty",
-                 "social_increment_history", "social_full_refresh"):
+                 "social_increment_history", "social_full_refresh", "social_spark", "social_spark_cluster_1",
+                 "social_spark_cluster_2"):
         runs = sc.get(name, {}).get("runs", [])
         r = best_any(runs)
         title = TITLES[name].format(**fmt)

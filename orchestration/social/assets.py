@@ -29,11 +29,17 @@ _STATUS = {"staged": "staged", "restaged": "staged", "ignored": "ignored", "fail
 )
 def social_posts(context: AssetExecutionContext, warehouse: WarehouseResource):
     from orchestration.social.ingest import ingest_social
+    loaders = {}
+    if warehouse.social_engine == "spark":     # the rows go to the Spark warehouse (orchestration/spark/ingest.py)
+        from orchestration.spark import ingest as spark_ingest
+        from orchestration.spark.settings import export_env
 
+        export_env(warehouse.home)
+        loaders = {"load_file": spark_ingest.load_file, "has_rows": spark_ingest.has_rows}
     con = warehouse.connect()
     try:
         report = ingest_social(con, warehouse.home, context.run_id, log=context.log,
-                               months=set(context.partition_keys))
+                               months=set(context.partition_keys), **loaders)
         outcomes = [FileOutcome(f.path, "social", f.partition, _STATUS.get(f.status, f.status),
                                 f.message or f"{f.lines_read:,} lines ({f.malformed_lines:,} malformed)",
                                 f.valid_lines) for f in report.files]

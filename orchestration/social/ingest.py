@@ -103,10 +103,14 @@ def parse_file_name(name: str) -> str | None:
 
 
 def ingest_social(con: duckdb.DuckDBPyConnection, home: Home, run_id: str, log=None,
-                  months: set[str] | None = None) -> SocialIngestReport:
+                  months: set[str] | None = None, load_file=None, has_rows=None) -> SocialIngestReport:
     """Stage every new or changed social export of the landing zone (see module docstring);
     ``months`` restricts it to those partitions (YYYY-MM); files with other names are recorded
-    ``ignored`` in any case (``months=set()`` does only that)."""
+    ``ignored`` in any case (``months=set()`` does only that). ``load_file`` / ``has_rows``
+    replace where the rows go (the Spark engine: orchestration/spark/ingest.py); the
+    bookkeeping is the same."""
+    load_file = load_file or _load_file
+    has_rows = has_rows or state.has_rows
     from orchestration.survey.ingest import landing_files, skip_statuses
 
     report = SocialIngestReport()
@@ -136,7 +140,7 @@ def ingest_social(con: duckdb.DuckDBPyConnection, home: Home, run_id: str, log=N
         if digest == state.active_hash(con, KIND, rel) or state.file_status(con, rel, digest) in skip:
             report.unchanged.append(rel)
             continue
-        if state.has_rows(con, KIND, rel, digest):
+        if has_rows(con, KIND, rel, digest):
             con.execute("begin")
             try:
                 state.stage_delivery(con, KIND, key=rel, partition=partition, path=rel,
@@ -155,7 +159,7 @@ def ingest_social(con: duckdb.DuckDBPyConnection, home: Home, run_id: str, log=N
         t0 = time.perf_counter()
         try:
             archived = archive.store(home, path, digest, rel)   # rows are read from the archived bytes
-            result = _load_file(con, archived, rel, partition, digest, run_id, key)
+            result = load_file(con, archived, rel, partition, digest, run_id, key)
         except archive.FileChanged as exc:
             report.messages.append(str(exc))
             _info(log, str(exc))
@@ -269,19 +273,26 @@ def _delete_rows(con, rel: str, digest: str) -> None:
 _WHITESPACE = np.array([32, 9, 10, 11, 12, 13], dtype=np.uint8)
 
 
-def _blocks(path: Path, block_bytes: int | None = None):
-    """Yield (physical line numbers, Arrow binary array of those lines) per block of the file.
+def _blocks(path: Path, block_bytes: int | None = None, start: int = 0, stop: int | None = None,
+            first_line: int = 1):
+    """Yield (physical line numbers, Arrow binary array of those lines) per block of the file,
+    or of its bytes [start, stop) when they begin at a line start, ``first_line`` the physical
+    number of the line at ``start`` (the Spark ingestion reads a file in ranges).
 
     Lines are split on '\\n' and cleaned with numpy, set-based: the line end ('\\n' or '\\r\\n')
     and a leading UTF-8 BOM are cut off, and blank lines (only whitespace) are dropped — they
     are skipped and not counted (spec §6). Line numbers stay the physical ones, from 1.
     """
     block_bytes = block_bytes or BLOCK_BYTES      # read at call time (tests set tiny blocks)
-    line_no = 1
+    line_no = first_line
     carry = b""
+    left = None if stop is None else stop - start
     with open(path, "rb") as fh:
+        fh.seek(start)
         while True:
-            data = fh.read(block_bytes)
+            data = fh.read(block_bytes if left is None else min(block_bytes, left))
+            if left is not None:
+                left -= len(data)
             eof = not data
             buf = carry + data if carry else data
             if not buf:
@@ -487,6 +498,27 @@ def _finish_block(con, slot: int, py: pa.Table, rel: str, digest: str, loaded_at
     con.unregister(f"_social_py_{slot}")
     con.execute(f"drop table if exists _social_flags_{slot}")
     con.execute(f"drop table if exists _social_parsed_{slot}")
+
+
+def process_block(numbers: np.ndarray, values: pa.Array, rel: str, digest: str, loaded_at,
+                  key: bytes) -> tuple[pa.Table, pa.Table]:
+    """One block of lines → (its valid lines as ``raw.social_posts`` rows, its malformed lines as
+    ``raw.social_malformed_lines`` rows), by the same SQL and Python steps as a load into the
+    build database, in an in-memory DuckDB: the per-block function the Spark ingestion runs on
+    its executors (orchestration/spark/ingest.py), so every rule has one definition."""
+    from orchestration.social import schema as social_schema
+
+    con = duckdb.connect()
+    try:
+        con.execute("create schema raw")
+        social_schema.ensure(con)
+        todo, _, _ = _prepare_block(con, 0, numbers, values, rel, digest, loaded_at)
+        ipad, opad = privacy.hmac_sql_parts(key)
+        _finish_block(con, 0, _python_work(todo), rel, digest, loaded_at, ipad, opad)
+        return (con.sql("select * from raw.social_posts order by line_number").to_arrow_table(),
+                con.sql("select * from raw.social_malformed_lines order by line_number").to_arrow_table())
+    finally:
+        con.close()
 
 
 def _strict_json_check(con, parsed: str, numbers: np.ndarray, values: pa.Array) -> None:

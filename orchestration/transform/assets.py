@@ -3,6 +3,7 @@
 
 import datetime as dt
 import os
+from pathlib import Path
 from typing import Any, Mapping
 
 import dagster as dg
@@ -10,6 +11,7 @@ from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from orchestration.resources import WarehouseResource
+from orchestration.spark import engine as spark_engine
 from orchestration.transform.project import dbt_project
 from orchestration.warehouse import faults
 
@@ -55,10 +57,10 @@ CLASSIFIED = dg.AssetKey(["intermediate", "int_social__classified_versions"])
 SURVEY_STAGING = "stg_survey__responses"
 
 
-def _build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource, *extra: str):
-    """``dbt build`` of the step's models (dagster-dbt selects them), their tests as asset checks.
-    dbt unit tests check the project's SQL, not the data: they run in the test suite
-    (tests/test_dbt_unit.py), not in every build."""
+def _build_args(warehouse: WarehouseResource, *extra: str) -> tuple[list[str], Path]:
+    """``dbt build`` of the step's models (dagster-dbt selects them), their tests as asset checks,
+    and the target folder. dbt unit tests check the project's SQL, not the data: they run in the
+    test suite (tests/test_dbt_unit.py), not in every build."""
     home = warehouse.home  # exports VOICE_MONITOR_WORK_DB for profiles.yml
     target = home.state / "dbt_target"
     # dbt.log at info level, not debug: the debug events (every statement, every cache update)
@@ -67,15 +69,16 @@ def _build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Wareh
     # --no-write-json: manifest.json and run_results.json (~1.3 MB) are written on every build
     # otherwise, ~0.4 s; nothing reads them (Dagster gets the results from dbt's event stream,
     # and works from the manifest prepared at set-up). Partial parsing is kept.
-    return dbt.cli(["build", "--no-write-json", "--log-level-file", log_level,
-                    "--exclude-resource-type", "unit_test", *extra], context=context, target_path=target)
+    return (["build", "--no-write-json", "--log-level-file", log_level,
+             "--exclude-resource-type", "unit_test", *extra], target)
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator,
             project=dbt_project, name="survey_staging_dbt_models", select=SURVEY_STAGING)
 def survey_staging_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """The live survey rows (stg_survey__responses, a view), before the weights are computed from them."""
-    yield from _build(context, dbt, warehouse).stream()
+    args, target = _build_args(warehouse)
+    yield from dbt.cli(args, context=context, target_path=target).stream()
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator,
@@ -84,13 +87,21 @@ def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, wa
     """Every other model: the survey marts after the weights, the social models, audit tables."""
     fingerprint, full_refresh = _classification_refresh(context, warehouse)
     started = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-    invocation = _build(context, dbt, warehouse, *(["--full-refresh"] if full_refresh else []))
-    faults.reached("dbt")              # dbt is running as a child process of this run
-    _import_in_background("great_expectations")   # for the quality guards that follow dbt
-    yield from invocation.stream()
+    args, target = _build_args(warehouse, *(["--full-refresh"] if full_refresh else []))
+    if warehouse.social_engine == "spark":
+        yield from spark_engine.build(context, dbt, warehouse, args, target, _start_dbt)
+    else:
+        yield from _start_dbt(dbt, args, context, target).stream()
     if CLASSIFIED in context.selected_asset_keys:
         _record_fingerprint(warehouse, fingerprint)
         yield _classified_observation(context, warehouse, started)
+
+
+def _start_dbt(dbt: DbtCliResource, args: list[str], context, target_path):
+    invocation = dbt.cli(args, context=context, target_path=target_path)
+    faults.reached("dbt")              # dbt is running as a child process of this run
+    _import_in_background("great_expectations")   # for the quality guards that follow dbt
+    return invocation
 
 
 def _classification_refresh(context, warehouse: WarehouseResource) -> tuple[str, bool]:
@@ -107,7 +118,7 @@ def _classification_refresh(context, warehouse: WarehouseResource) -> tuple[str,
     con = warehouse.connect()
     try:
         recorded = state.kv_get(con, KV_KEY)
-        built = state.first_row(con.execute(
+        built = spark_engine.classified_built(warehouse.home) if warehouse.social_engine == "spark" else state.first_row(con.execute(
             "select count(*) from duckdb_tables() where schema_name = 'intermediate' "
             "and table_name = 'int_social__classified_versions'"))[0] > 0
     finally:
@@ -134,9 +145,12 @@ def _classified_observation(context, warehouse: WarehouseResource, started: dt.d
     """How many post versions this build classified (the new ones), and how many are live."""
     con = warehouse.connect()
     try:
-        new, live = con.execute(
-            "select count(*) filter (where built_at >= ?), count(*) "
-            "from intermediate.int_social__classified_versions", [started]).fetchall()[0]
+        if warehouse.social_engine == "spark":
+            new, live = spark_engine.classified_counts(con, warehouse.home, started)
+        else:
+            new, live = con.execute(
+                "select count(*) filter (where built_at >= ?), count(*) "
+                "from intermediate.int_social__classified_versions", [started]).fetchall()[0]
     finally:
         con.close()
     context.log.info(f"Classified {new:,} new social post versions ({live:,} live).")

@@ -7,4 +7,4 @@ where (select coalesce(sum(posts), 0) from {{ ref('mart_social_volume') }})
 union all
 select 'themes'
 where (select coalesce(sum(posts), 0) from {{ ref('mart_social_themes') }})
-   <> (select coalesce(sum(len(themes)), 0) from {{ ref('fct_social_posts') }})
+   <> (select coalesce(sum({{ social_list_len('themes') }}), 0) from {{ ref('fct_social_posts') }})

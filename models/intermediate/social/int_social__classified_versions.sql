@@ -50,16 +50,16 @@ theme_hits as (
 -- a word inside a phrase of concept "niet__<concept>" does not count for <concept>:
 -- "geen gedoe" is not a negation, "zonder medewerker" does not mention a person
 suppressed as (
-    select post_sk, unnest(range(pos, pos + n_words)) as pos, substr(concept, 7) as concept
+    select post_sk, {{ social_explode_range('pos', 'pos + n_words - 1') }} as pos, substr(concept, 7) as concept
     from theme_hits
-    where starts_with(concept, 'niet__')
+    where {{ social_starts_with('concept', "'niet__'") }}
 ),
 
-concepts as materialized (
+concepts as {{ social_materialized() }} (
     select h.post_sk, h.pos, h.concept
     from theme_hits as h
     anti join suppressed as x on x.post_sk = h.post_sk and x.pos = h.pos and x.concept = h.concept
-    where not starts_with(h.concept, 'niet__')
+    where not {{ social_starts_with('h.concept', "'niet__'") }}
 ),
 
 rules as (
@@ -77,7 +77,7 @@ required_counts as (
     select rule_id, count(*) as n_required from requirements group by rule_id
 ),
 
-anchors as materialized (
+anchors as {{ social_materialized() }} (
     select distinct r.rule_id, r.theme, c.post_sk, c.pos
     from rules as r
     join concepts as c on c.concept = r.concept
@@ -85,7 +85,7 @@ anchors as materialized (
 ),
 
 -- every (anchor, requirement) pair, then the concept occurrences that satisfy it
-required as materialized (
+required as {{ social_materialized() }} (
     select a.rule_id, a.post_sk, a.pos, q.req_no, q.concept, q.window_before, q.window_after
     from anchors as a
     join requirements as q on q.rule_id = a.rule_id
@@ -101,7 +101,7 @@ satisfied as (
     group by r.rule_id, r.post_sk, r.pos
 ),
 
-exclusions as materialized (
+exclusions as {{ social_materialized() }} (
     select a.rule_id, a.post_sk, a.pos, x.concept, x.window_before, x.window_after
     from anchors as a
     join rules as x on x.rule_id = a.rule_id and x.role = 'exclude'
@@ -128,7 +128,7 @@ fired as (
 
 themes as (
     select f.post_sk,
-           list(f.theme order by t.sort_order) as themes,
+           {{ social_list_agg('f.theme', 't.sort_order') }} as themes,
            sum(t.sentiment_weight) as theme_weight,
            bool_or(f.theme = 'opgelost') as solved,
            bool_or(t.sentiment_weight < 0) as negative_theme
@@ -142,7 +142,7 @@ sector_terms as (
     select post_sk, field, source, code as sector, weight, term_id, count(*) as n
     from hits
     where source in ('company', 'sector')
-    group by all
+    group by post_sk, field, source, code, weight, term_id
 ),
 
 sector_scores as (
@@ -160,7 +160,7 @@ sector_scores as (
 
 sectors as (
     select s.post_sk,
-           arg_max(s.sector, s.score * 100 - t.sort_order) as sector,
+           {{ social_arg_max('s.sector', 's.score * 100 - t.sort_order') }} as sector,
            max(s.score) as sector_score
     from sector_scores as s
     join taxonomy as t on t.field = 'sector' and t.code = s.sector
@@ -212,7 +212,7 @@ cue_scores as (
 
 -- channels ----------------------------------------------------------------------------------
 channels as (
-    select h.post_sk, list(distinct h.code order by h.code) as channels
+    select h.post_sk, {{ social_list_agg('h.code', 'h.code', distinct=true) }} as channels
     from hits as h
     where h.source = 'channel' and h.field = 'text'
     group by h.post_sk
@@ -224,14 +224,14 @@ scored as (
         p.rating,
         coalesce(s.sector, 'overig') as sector,
         coalesce(s.sector_score, 0) as sector_score,
-        coalesce(th.themes, []::varchar[]) as themes,
+        coalesce(th.themes, {{ social_empty_list() }}) as themes,
         coalesce(th.solved, false) as solved,
         coalesce(th.negative_theme, false) as negative_theme,
         coalesce(cs.positive_score, 0) as positive_score,
         coalesce(cs.negative_score, 0) as negative_score,
         coalesce(cs.question, false) as question,
         coalesce(th.theme_weight, 0) as theme_weight,
-        coalesce(ch.channels, []::varchar[]) as channels
+        coalesce(ch.channels, {{ social_empty_list() }}) as channels
     from posts as p
     left join sectors as s on s.post_sk = p.post_sk
     left join themes as th on th.post_sk = p.post_sk
@@ -298,7 +298,7 @@ weights_long as (
 
 weights as (
     select
-        case when contains(term, ':') then term else {{ social_normalise_term('term') }} end as term,
+        case when contains(term, ':') then term else {{ social_normalise_term('term') }} end as norm_term,
         {%- for c in theme_codes %}
         coalesce(sum(weight) filter (where label = 't_{{ c }}'), 0) as t_{{ c }},
         {%- endfor %}
@@ -306,7 +306,7 @@ weights as (
         coalesce(sum(weight) filter (where label = 's_{{ c }}'), 0) as s_{{ c }}{{ ',' if not loop.last }}
         {%- endfor %}
     from weights_long
-    group by 1
+    group by case when contains(term, ':') then term else {{ social_normalise_term('term') }} end
 ),
 
 term_sums as (
@@ -319,12 +319,11 @@ term_sums as (
         sum(w.s_{{ c }}) as s_{{ c }}{{ ',' if not loop.last }}
         {%- endfor %}
     from learned_terms as t
-    join weights as w on w.term = t.term
+    join weights as w on w.norm_term = t.term
     group by t.post_sk
 ),
 
-theme_scores as (
-    unpivot (
+{%- set wide_theme_scores %}
         select
             p.post_sk,
             {%- for c in theme_codes %}
@@ -332,9 +331,9 @@ theme_scores as (
             {%- endfor %}
         from posts as p
         left join term_sums as s on s.post_sk = p.post_sk
-    )
-    on {{ theme_codes | join(', ') }}
-    into name theme value score
+{%- endset %}
+theme_scores as (
+    {{ social_unpivot(wide_theme_scores, 'post_sk', theme_codes, 'theme', 'score') }}
 ),
 
 learned_fired as (
@@ -347,7 +346,7 @@ learned_fired as (
 ),
 
 learned_theme_lists as (
-    select f.post_sk, list(f.theme order by t.sort_order) as themes
+    select f.post_sk, {{ social_list_agg('f.theme', 't.sort_order') }} as themes
     from learned_fired as f
     join taxonomy as t on t.field = 'theme' and t.code = f.theme
     group by f.post_sk
@@ -385,8 +384,8 @@ learned_sentiments as (
 )
 {%- else -%}
 -- learned lexicon switched off (dbt vars social_learned_themes / social_learned_sentiment)
-learned_theme_lists as (select null::bigint as post_sk, null::varchar[] as themes where false),
-learned_sentiments as (select null::bigint as post_sk, null::varchar as sentiment where false)
+learned_theme_lists as (select cast(null as bigint) as post_sk, cast(null as {{ social_string_list_type() }}) as themes where false),
+learned_sentiments as (select cast(null as bigint) as post_sk, cast(null as string) as sentiment where false)
 {%- endif %}
 
 select
@@ -397,7 +396,7 @@ select
     r.sector,
     r.sector_score,
     {% if learned_themes -%}
-    coalesce(lt.themes, []::varchar[])
+    coalesce(lt.themes, {{ social_empty_list() }})
     {%- else -%}
     r.themes
     {%- endif %} as themes,
@@ -414,9 +413,9 @@ select
     end as sentiment,
     r.themes as rule_themes,
     {% if learned_themes or learned_sentiment -%}
-    coalesce(lt.themes, []::varchar[])
+    coalesce(lt.themes, {{ social_empty_list() }})
     {%- else -%}
-    null::varchar[]
+    cast(null as {{ social_string_list_type() }})
     {%- endif %} as learned_themes,
     r.rule_text_sentiment,
     ls.sentiment as learned_sentiment

@@ -3,7 +3,7 @@
 -- its words (a '*' at the start/end of a word is a wildcard; a word '*' alone in a phrase
 -- stands for any one word).
 with terms as (
-    select 'theme' as source, concept as code, 1.0::double as weight, term, true as in_text
+    select 'theme' as source, concept as code, cast(1.0 as double) as weight, term, true as in_text
     from {{ ref('social_theme_lexicon') }}
     union all
     select 'sector', sector, weight, term, true
@@ -25,16 +25,19 @@ normalised as (
 ),
 
 deduplicated as (
-    select *
-    from normalised
-    where pattern <> '' and pattern not in ('*', '**')
-    qualify row_number() over (partition by source, code, pattern order by weight desc, term) = 1
+    select source, code, weight, term, in_text, pattern
+    from (
+        select *, row_number() over (partition by source, code, pattern order by weight desc, term) as term_rank
+        from normalised
+        where pattern <> '' and pattern not in ('*', '**')
+    ) as ranked
+    where term_rank = 1
 ),
 
 with_words as (
     select
         *,
-        string_split(pattern, ' ') as words
+        {{ social_split_words('pattern') }} as words
     from deduplicated
 )
 
@@ -46,7 +49,7 @@ select
     term,
     pattern,
     words,
-    len(words) as n_words,
+    {{ social_list_len('words') }} as n_words,
     in_text,
     contains(pattern, '*') as has_wildcard
 from with_words

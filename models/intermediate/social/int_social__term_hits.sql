@@ -22,17 +22,16 @@ with posts as (
 ),
 
 docs as (
-    select delivery_id, segment, line_number, 'text' as field, string_split(norm_text, ' ') as words
+    select delivery_id, segment, line_number, 'text' as field, {{ social_split_words('norm_text') }} as words
     from posts
     union all
-    select delivery_id, segment, line_number, 'company' as field, string_split(norm_company, ' ') as words
+    select delivery_id, segment, line_number, 'company' as field, {{ social_split_words('norm_company') }} as words
     from posts
     where norm_company <> ''
 ),
 
 tokens as (
-    select delivery_id, line_number, field, unnest(words) as token, generate_subscripts(words, 1) as pos
-    from docs
+    {{ social_select_exploded('docs', 'delivery_id, line_number, field', 'words', 'token', 'pos') }}
 ),
 
 token_counts as (
@@ -46,8 +45,7 @@ lexicon as (
 -- the word each term is looked up by: the word itself, or for a phrase its rarest word in
 -- this corpus (few candidates to check); a phrase with a word that never occurs is skipped
 lexicon_words as (
-    select term_id, n_words, unnest(words) as word, generate_subscripts(words, 1) as word_no
-    from lexicon
+    {{ social_select_exploded('lexicon', 'term_id, n_words', 'words', 'word', 'word_no') }}
 ),
 
 word_counts as (
@@ -58,10 +56,7 @@ word_counts as (
 ),
 
 lookup_words as (
-    select term_id, n_words, arg_min(word_no, n) as anchor_no, arg_min(word, n) as word
-    from word_counts
-    group by term_id, n_words
-    having not bool_or(n = 0)
+    {{ social_lookup_words('word_counts') }}
 ),
 
 vocabulary_hits as (
@@ -91,13 +86,13 @@ single_word as (
 
 phrase_candidates as (
     select a.delivery_id, a.line_number, a.field, a.start_pos, a.term_id, a.n_words, l.words as pattern_words, l.has_wildcard,
-           list_slice(d.words, a.start_pos, a.start_pos + a.n_words - 1) as post_words
+           {{ social_list_slice('d.words', 'a.start_pos', 'a.n_words') }} as post_words
     from anchor_hits as a
     join lexicon as l on l.term_id = a.term_id
     join docs as d on d.delivery_id = a.delivery_id and d.line_number = a.line_number and d.field = a.field
     where a.n_words > 1
       and a.start_pos >= 1
-      and a.start_pos + a.n_words - 1 <= len(d.words)
+      and a.start_pos + a.n_words - 1 <= {{ social_list_len('d.words') }}
 ),
 
 phrases as (
@@ -108,8 +103,7 @@ phrases as (
     select delivery_id, line_number, field, start_pos as pos, term_id
     from phrase_candidates
     where has_wildcard
-      and list_bool_and(list_transform(generate_series(1, n_words),
-              lambda i: {{ social_word_matches('post_words[i]', 'pattern_words[i]') }}))
+      and {{ social_all_positions('n_words', social_word_matches(social_list_at('post_words', 'i'), social_list_at('pattern_words', 'i'))) }}
 ),
 
 hits as (

@@ -2,13 +2,7 @@
 -- Incremental: only posts whose winning version changed (a new post, a re-export that wins,
 -- a withdrawn version, a changed number of versions) are rewritten, by key; posts that are no
 -- longer published are deleted after the insert. A full refresh builds the same rows.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key=['platform', 'post_id'],
-    on_schema_change='fail',
-    post_hook=["{{ social_delete_unpublished_posts() }}"]
-) }}
+{{ config(**social_fact_config()) }}
 
 with winners as (
     select *

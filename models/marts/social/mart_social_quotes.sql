@@ -1,19 +1,15 @@
 -- Example quotes per theme for the report: up to five masked posts per theme, preferring
 -- posts about that theme alone, of readable length, most recent first (deterministic).
-with candidates as (
-    select
-        unnest(themes) as theme,
-        len(themes) as n_themes,
-        platform,
-        post_id,
-        month,
-        sector,
-        sentiment,
-        title_masked,
-        text_masked,
-        created_at
+{{ config(**social_mart_config()) }}
+with posts as (
+    select themes, {{ social_list_len('themes') }} as n_themes, platform, post_id, month, sector, sentiment,
+           title_masked, text_masked, created_at
     from {{ ref('fct_social_posts') }}
-    where len(themes) > 0
+    where {{ social_list_len('themes') }} > 0
+),
+
+candidates as (
+    {{ social_select_exploded('posts', 'n_themes, platform, post_id, month, sector, sentiment, title_masked, text_masked, created_at', 'themes', 'theme') }}
 ),
 
 ranked as (

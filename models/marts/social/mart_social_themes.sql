@@ -1,5 +1,6 @@
 -- Month × platform × sector × theme: posts with the theme, their share of all posts of the
 -- cell, and how many of them are negative.
+{{ config(**social_mart_config()) }}
 with posts as (
     select * from {{ ref('fct_social_posts') }}
 ),
@@ -11,8 +12,7 @@ cells as (
 ),
 
 post_themes as (
-    select month, platform, sector, unnest(themes) as theme, sentiment
-    from posts
+    {{ social_select_exploded('posts', 'month, platform, sector, sentiment', 'themes', 'theme') }}
 )
 
 select
@@ -22,9 +22,9 @@ select
     t.theme,
     count(*) as posts,
     c.base_posts,
-    100.0 * count(*) / c.base_posts as share_pct,
+    {{ social_pct('count(*)', 'c.base_posts') }} as share_pct,
     count(*) filter (where t.sentiment = 'negatief') as negative_posts,
-    100.0 * count(*) filter (where t.sentiment = 'negatief') / count(*) as negative_share_pct
+    {{ social_pct("count(*) filter (where t.sentiment = 'negatief')", 'count(*)') }} as negative_share_pct
 from post_themes as t
 join cells as c using (month, platform, sector)
 group by t.month, t.platform, t.sector, t.theme, c.base_posts

@@ -1,5 +1,6 @@
 -- Month × platform × sector: published posts by sentiment (no themes: the totals add up to
 -- the rows of fct_social_posts).
+{{ config(**social_mart_config()) }}
 select
     month,
     platform,
@@ -8,9 +9,9 @@ select
     count(*) filter (where sentiment = 'negatief') as negative_posts,
     count(*) filter (where sentiment = 'neutraal') as neutral_posts,
     count(*) filter (where sentiment = 'positief') as positive_posts,
-    100.0 * count(*) filter (where sentiment = 'negatief') / count(*) as negative_share_pct,
-    count(*) filter (where len(themes) > 0) as posts_with_theme,
-    count(*) filter (where list_contains(channels, 'chatbot')) as posts_mentioning_chatbot,
-    count(*) filter (where list_contains(channels, 'spraakassistent')) as posts_mentioning_voice_assistant
+    {{ social_pct("count(*) filter (where sentiment = 'negatief')", 'count(*)') }} as negative_share_pct,
+    count(*) filter (where {{ social_list_len('themes') }} > 0) as posts_with_theme,
+    count(*) filter (where {{ social_list_contains('channels', "'chatbot'") }}) as posts_mentioning_chatbot,
+    count(*) filter (where {{ social_list_contains('channels', "'spraakassistent'") }}) as posts_mentioning_voice_assistant
 from {{ ref('fct_social_posts') }}
 group by month, platform, sector

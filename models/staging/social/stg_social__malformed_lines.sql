@@ -3,7 +3,7 @@ select
     r._delivery_key as delivery_key,
     r._source_file as source_file,
     {{ social_file_name("r._source_file") }} as file_name,
-    d."partition" as export_month,
+    d.{{ adapter.quote('partition') }} as export_month,
     r.line_number,
     r.reason
 from {{ source('social_raw', 'social_malformed_lines') }} as r

@@ -3,7 +3,7 @@ with deliveries as (
     select
         key,
         content_hash,
-        "partition" as export_month,
+        {{ adapter.quote('partition') }} as export_month,
         {{ social_delivery_id('key', 'content_hash') }} as delivery_id,
         {{ social_file_name('path') }} as file_name
     from {{ source('warehouse_ops', 'active_social_deliveries') }}
