@@ -1,6 +1,7 @@
 """The classification is built in batches of posts (macros/batched_table.sql) so memory stays
-bounded at 10M posts: batches of any size give exactly the tables one statement gives, and the
-features view stays unique per (post, term) — its dbt tests were dropped as too costly."""
+bounded at 10M posts: batches of any size give exactly the tables one statement gives (the
+classifier's character n-gram weights are computed over each batch's vocabulary, one weight per
+distinct word, so a post's scores do not depend on the batch it is in)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import shutil
 
 import duckdb
 
-from orchestration.social.quality import build_social_models
+from tools.classifier.production import build_social_models
 
 from conftest import make_home  # noqa: E402  (tests/social on sys.path)
 
@@ -54,14 +55,3 @@ def test_the_batch_filter_is_in_the_compiled_sql_and_covers_everything(sample_bu
     assert compiled
     sql = compiled[0].read_text(encoding="utf-8")
     assert "-9223372036854775807 /* batch_lo */" in sql and "9223372036854775807 /* batch_hi */" in sql
-
-
-def test_post_terms_are_unique_and_not_null(sample_build):
-    con = duckdb.connect(str(sample_build.home.work_db), read_only=True)
-    try:
-        total, distinct, nulls = con.execute(
-            """select count(*), count(distinct (post_sk, term)), count(*) filter (where term is null or post_sk is null)
-               from intermediate.int_social__post_terms""").fetchall()[0]
-    finally:
-        con.close()
-    assert total > 10_000 and total == distinct and nulls == 0

@@ -1,0 +1,90 @@
+"""What scoring the social classifier costs, per million posts → ``tools/classifier/scoring_cost.json``.
+
+``python -m tools.classifier.cost [--posts 200000]`` writes a load-test export
+(``orchestration.social.sample.write_benchmark_export``), ingests it into a temporary home, builds
+the social dbt models and reads dbt's timing of every model from ``run_results.json``. The
+classification step is ``int_social__classified_posts`` (the rule layer's verdicts and the
+classifier's scoring and decisions, per batch) plus ``int_social__classifier_weights`` (once per
+build); ``int_social__term_hits`` (finding the seed terms, which the rules needed before) is
+reported beside it. Seconds are scaled linearly to one million posts (the models run per batch of
+posts, so their time grows with the posts). docs/benchmarks.md quotes the result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from orchestration.paths import Home
+from tools.classifier.evaluate import COST
+
+MODELS = ("int_social__term_hits", "int_social__classifier_weights", "int_social__classified_posts")
+
+
+def measure(n_posts: int, workdir: Path | None = None, log=print) -> dict:
+    from orchestration.social.ingest import ingest_social
+    from orchestration.social.sample import write_benchmark_export
+    from orchestration.warehouse import state
+    from tools.classifier.production import build_social_models
+
+    tmp = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="social-cost-"))
+    try:
+        home = Home.from_env(tmp).ensure()
+        write_benchmark_export(home.landing_social / "posts_2025-01.jsonl", n_posts=n_posts)
+        con = state.connect(home)
+        try:
+            report = ingest_social(con, home, "cost")
+            if report.failed:
+                raise RuntimeError(report.failed[0].message)
+        finally:
+            con.close()
+        start = time.time()
+        build_social_models(home)
+        wall = time.time() - start
+        results = json.loads((home.state / "dbt_target" / "run_results.json").read_text(encoding="utf-8"))
+        timing = {r["unique_id"].split(".")[-1]: r["execution_time"] for r in results["results"]}
+        import duckdb
+
+        db = duckdb.connect(str(home.work_db), read_only=True)
+        try:
+            published = db.execute("select count(*) from marts.fct_social_posts").fetchone()[0]
+        finally:
+            db.close()
+    finally:
+        if workdir is None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    per_million = {m: timing[m] * 1_000_000 / published for m in MODELS}
+    scoring = per_million["int_social__classified_posts"] + per_million["int_social__classifier_weights"]
+    return {
+        "measured": dt.date.today().isoformat(), "posts": published, "cpus": os.cpu_count(),
+        "load_average": round(os.getloadavg()[0], 1), "seconds": {m: round(timing[m], 2) for m in MODELS},
+        "seconds_per_million": {m: round(v, 1) for m, v in per_million.items()},
+        "dbt_build_seconds": round(wall, 1),
+        "summary": (f"Classifying (`int_social__classified_posts`: the rule layer's verdicts, the classifier's "
+                    f"scores and decisions; plus the weight table) took {scoring:.0f} s per million posts, "
+                    f"finding the seed terms (`int_social__term_hits`) "
+                    f"{per_million['int_social__term_hits']:.0f} s per million, measured on {published:,} "
+                    f"load-test posts scaled linearly ({os.cpu_count()} vCPUs, load average "
+                    f"{os.getloadavg()[0]:.1f})."),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=200_000)
+    parser.add_argument("--out", type=Path, default=COST)
+    args = parser.parse_args(argv)
+    result = measure(args.posts)
+    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(result["summary"])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
