@@ -43,6 +43,14 @@ SECTOR_PROBES = [
     ("Bol stuurde het verkeerde artikel en de chat verwijst naar de verkoper.", None, "online_retailers"),
     ("De NS-app geeft een storing en de chat snapt mijn vraag niet.", None, "overig"),
     ("Alle chatbots zijn hetzelfde: je komt nergens.", None, "overig"),
+    # brands no seed lists, or no brand at all: the sector comes from what the post is about
+    ("Mijn spaarrekening bij Groeibank is geblokkeerd en de chat snapt het niet.", None, "banken_verzekeraars"),
+    ("De monteur voor de glasvezel kwam niet en de chatbot bleef vragen of mijn modem aan stond.", None, "telecom"),
+    ("Mijn zorgverzekeraar vergoedt de fysio niet en de chatbot stuurt alleen linkjes.", None, "zorg"),
+    ("Retour van de jas die ik online bestelde is nog steeds niet terugbetaald, de chat helpt niet.",
+     "Modehuis Lente", "online_retailers"),
+    ("Terugleververgoeding voor mijn zonnepanelen klopt niet en de chatbot weet van niks.", "Zonnig Stroom",
+     "nutsbedrijven"),
 ]
 
 

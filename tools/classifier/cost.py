@@ -3,7 +3,7 @@
 ``python -m tools.classifier.cost [--posts 200000]`` writes a load-test export
 (``orchestration.social.sample.write_benchmark_export``), ingests it into a temporary home, builds
 the social dbt models and reads dbt's timing of every model from ``run_results.json``. The
-classification step is ``int_social__classified_posts`` (the rule layer's verdicts and the
+classification step is ``int_social__classified_versions`` (the rule layer's verdicts and the
 classifier's scoring and decisions, per batch) plus ``int_social__classifier_weights`` (once per
 build); ``int_social__term_hits`` (finding the seed terms, which the rules needed before) is
 reported beside it. Seconds are scaled linearly to one million posts (the models run per batch of
@@ -24,7 +24,7 @@ from pathlib import Path
 from orchestration.paths import Home
 from tools.classifier.evaluate import COST
 
-MODELS = ("int_social__term_hits", "int_social__classifier_weights", "int_social__classified_posts")
+MODELS = ("int_social__term_hits", "int_social__classifier_weights", "int_social__classified_versions")
 
 
 def measure(n_posts: int, workdir: Path | None = None, log=print) -> dict:
@@ -60,13 +60,13 @@ def measure(n_posts: int, workdir: Path | None = None, log=print) -> dict:
         if workdir is None:
             shutil.rmtree(tmp, ignore_errors=True)
     per_million = {m: timing[m] * 1_000_000 / published for m in MODELS}
-    scoring = per_million["int_social__classified_posts"] + per_million["int_social__classifier_weights"]
+    scoring = per_million["int_social__classified_versions"] + per_million["int_social__classifier_weights"]
     return {
         "measured": dt.date.today().isoformat(), "posts": published, "cpus": os.cpu_count(),
         "load_average": round(os.getloadavg()[0], 1), "seconds": {m: round(timing[m], 2) for m in MODELS},
         "seconds_per_million": {m: round(v, 1) for m, v in per_million.items()},
         "dbt_build_seconds": round(wall, 1),
-        "summary": (f"Classifying (`int_social__classified_posts`: the rule layer's verdicts, the classifier's "
+        "summary": (f"Classifying (`int_social__classified_versions`: the rule layer's verdicts, the classifier's "
                     f"scores and decisions; plus the weight table) took {scoring:.0f} s per million posts, "
                     f"finding the seed terms (`int_social__term_hits`) "
                     f"{per_million['int_social__term_hits']:.0f} s per million, measured on {published:,} "

@@ -22,11 +22,12 @@ from tools.classifier.corpus import EXPORT_FIELDS
 
 def build_social_models(home: Home, tests: bool = False, select: str = "tag:social",
                         dbt_vars: str | None = None, target: str = "dbt_target",
-                        project_dir: Path = PROJECT_DIR) -> subprocess.CompletedProcess:
+                        full_refresh: bool = False, project_dir: Path = PROJECT_DIR) -> subprocess.CompletedProcess:
     """Run the social dbt models (and seeds) against ``home``'s build database. ``dbt_vars``: a
     YAML mapping for ``--vars``; ``target``: the folder under ``home.state`` for dbt's target (a
-    separate one for other vars keeps the partial parse of the usual one); ``project_dir``: a
-    copy of the dbt project (tests that edit seeds)."""
+    separate one for other vars keeps the partial parse of the usual one); ``full_refresh``:
+    rebuild the incremental models from all live data; ``project_dir``: a copy of the dbt
+    project (tests that edit seeds)."""
     from orchestration.transform.project import DBT_EXECUTABLE
 
     env = dict(os.environ)
@@ -40,6 +41,8 @@ def build_social_models(home: Home, tests: bool = False, select: str = "tag:soci
         cmd += ["--vars", dbt_vars]
     if not tests:
         cmd += ["--exclude", "resource_type:test"]
+    if full_refresh:
+        cmd.append("--full-refresh")
     result = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=str(project_dir))
     if result.returncode != 0:
         raise RuntimeError(f"dbt build failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")
@@ -99,7 +102,7 @@ def read_processed(con) -> dict[str, Processed]:
             "select f.post_id, f.platform, f.title_masked, f.text_masked, f.company, f.rating, f.sector, f.themes, "
             "f.sentiment, f.sector_confidence, f.theme_confidences, c.rule_features, " + score_cols + " "
             "from marts.fct_social_posts as f join intermediate.int_social__posts as p using (platform, post_id) "
-            "join intermediate.int_social__classified_posts as c using (post_sk)").fetchall():
+            "join intermediate.int_social__classified_versions as c using (delivery_id, line_number)").fetchall():
         p = out[row[0]]
         p.published = True
         p.platform, p.title_masked, p.text_masked, p.company, p.rating = row[1:6]

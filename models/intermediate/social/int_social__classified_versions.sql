@@ -1,28 +1,46 @@
--- Sector, themes (multi-label), sentiment and channel mentions of every Dutch post.
+-- Sector, themes (multi-label), sentiment and channel mentions of every Dutch post version.
 -- The rule layer (seeds social_theme_lexicon / social_theme_rules / social_sector_keywords /
 -- social_company_sectors / social_sentiment_cues) finds concepts, fires theme rules and scores
 -- sector and sentiment; its concepts and outcomes are features of the classifier (docs/social.md,
--- "Classifier"), which decides: intercept + Σ weights of a post's distinct features
--- (seeds social_classifier_weights / social_classifier_labels, written by
--- `python -m tools.classifier.train`; scoring in macros/social_classifier.sql). The analysts'
--- overrides (seed social_overrides) force or veto a theme or a sector.
--- Built per batch of posts (macros/batched_table.sql): a post's classification depends on its own
--- rows only, so the batches' results are those of one statement, with bounded memory.
--- dbt var social_classifier_debug (default false) adds every post's rule features and label
--- scores (for the tests that compare the SQL with the Python reference scorer).
-{{ config(materialized='batched_table', batch_column='post_sk', batch_source='int_social__posts',
-          batch_size=var('social_batch_posts', 250000)) }}
+-- "Classifier"), which decides: intercept + Σ weights of a version's distinct features (seeds
+-- social_classifier_weights / social_classifier_labels, written by `python -m tools.classifier.train`;
+-- scoring in macros/social_classifier.sql). The analysts' overrides (seed social_overrides) force
+-- or veto a theme or a sector.
+-- Incremental per segment of a delivery (macros/social_incremental.sql): a version's
+-- classification depends on its own line and the seeds only, so each new export costs what it
+-- contains; int_social__posts then picks the winning version of every post. Inside one
+-- computation a version is keyed by post_sk (its delivery's number among the segments computed
+-- together, and its line number), so the joins below are on one integer.
+-- dbt var social_classifier_debug (default false) adds every version's rule features and label
+-- scores (for the tests that compare the SQL with the Python reference scorer, and for training).
+{{ config(post_hook=["{{ social_prune_stale_deliveries() }}"], **social_version_model_config()) }}
 {%- set debug = var('social_classifier_debug', false) %}
-with posts as (
-    select post_sk, rating, platform, title_masked, text_masked, company
-    from {{ ref('int_social__posts') }}
-    where is_dutch and {{ batch_range('post_sk') }}
+with deliveries as (
+    select delivery_id, row_number() over (order by delivery_id) as delivery_no
+    from (select distinct delivery_id from {{ social_pending_segments() }} as s) as d
+),
+
+posts as (
+    select
+        d.delivery_no * 4294967296 + p.line_number as post_sk,
+        p.delivery_id,
+        p.segment,
+        p.line_number,
+        p.rating,
+        p.platform,
+        p.title_masked,
+        p.text_masked,
+        p.company
+    from {{ ref('stg_social__posts') }} as p
+    join deliveries as d on d.delivery_id = p.delivery_id
+    where p.lang = 'nl' and {{ social_in_pending_segments('p') }}
 ),
 
 hits as (
-    select post_sk, field, pos, n_words, source, code, weight, term_id
-    from {{ ref('int_social__term_hits') }}
-    where {{ batch_range('post_sk') }}
+    select p.post_sk, h.field, h.pos, h.n_words, h.source, h.code, h.weight, h.term_id
+    from {{ ref('int_social__term_hits') }} as h
+    join posts as p on p.delivery_id = h.delivery_id and p.line_number = h.line_number
+    where {{ social_in_pending_segments('h') }}
 ),
 
 taxonomy as (
@@ -259,8 +277,8 @@ rule_features as (
 {{ social_classifier_scores('posts', 'rule_features', ref('int_social__classifier_weights'),
                             ref('social_classifier_labels'), ['post_sk']) }}
 
--- the analysts' overrides that match a post: its text has the override's term (found with the
--- other seed terms in int_social__term_hits) and/or its company field is the override's company
+-- the analysts' overrides that match a version: its text has the override's term (found with
+-- the other seed terms in int_social__term_hits) and/or its company field is the override's company
 overrides as (
     select override_id, field, code, action, term,
            nullif({{ social_normalise('company') }}, '') as norm_company
@@ -291,7 +309,10 @@ rule_feature_lists as (
 )
 
 select
-    r.post_sk,
+    {{ social_built_at() }} as built_at,
+    p.delivery_id,
+    p.segment,
+    p.line_number,
     d.sector,
     d.sector_confidence,
     d.themes,
@@ -309,6 +330,7 @@ select
     {%- endfor %}
     {%- endif %}
 from rule_sentiment as r
+join posts as p on p.post_sk = r.post_sk
 join clf_decisions as d on d.post_sk = r.post_sk
 {%- if debug %}
 left join rule_feature_lists as f on f.post_sk = r.post_sk
