@@ -101,8 +101,10 @@ def read_processed(con) -> dict[str, Processed]:
     for row in con.execute(
             "select f.post_id, f.platform, f.title_masked, f.text_masked, f.company, f.rating, f.sector, f.themes, "
             "f.sentiment, f.sector_confidence, f.theme_confidences, c.rule_features, " + score_cols + " "
-            "from marts.fct_social_posts as f join intermediate.int_social__posts as p using (platform, post_id) "
-            "join intermediate.int_social__classified_versions as c using (delivery_id, line_number)").fetchall():
+            "from marts.fct_social_posts as f "
+            "join intermediate.int_social__posts as p on p.platform = f.platform and p.post_id = f.post_id "
+            "join intermediate.int_social__classified_versions as c "
+            "on c.delivery_id = p.delivery_id and c.line_number = p.line_number").fetchall():
         p = out[row[0]]
         p.published = True
         p.platform, p.title_masked, p.text_masked, p.company, p.rating = row[1:6]
