@@ -44,7 +44,8 @@ class Config:
     min_posts: int = 3              # a feature must occur in this many training posts …
     min_groups: int = 2             # … written by this many writers (groups)
     inner_folds: int = 3            # GroupKFold for the theme thresholds
-    min_weight: float = 0.02        # exported weights below this (absolute, per occurrence) are dropped
+    min_weight: float = 0.02        # exported weights below this (absolute, per occurrence) are dropped …
+    min_weight_sector: float = 0.01  # … for the sector labels this (their weights are smaller and many)
 
 
 @dataclass
@@ -125,7 +126,9 @@ def _fit_coefficients(X: sp.csr_matrix, ds: Dataset, rows: np.ndarray, cfg: Conf
 def _export(ds: Dataset, cols: np.ndarray, coef: np.ndarray, icpt: np.ndarray, cfg: Config) -> Weights:
     scale = np.where([is_char_feature(f) for f in ds.features[cols]], CHAR_SCALE, 1.0)
     per_occurrence = coef * scale[:, None]
-    per_occurrence[np.abs(per_occurrence) < cfg.min_weight] = 0.0
+    floor = np.full(len(LABELS), cfg.min_weight)
+    floor[SECTOR_COLS] = cfg.min_weight_sector
+    per_occurrence[np.abs(per_occurrence) < floor] = 0.0
     W = sp.csr_matrix(np.rint(per_occurrence * SCALE).astype(np.int64))
     W.eliminate_zeros()
     keep = np.where(W.getnnz(axis=1) > 0)[0]

@@ -144,7 +144,8 @@ def _notes(cfg: Config, held: HeldOut) -> list[str]:
         "field's words and n-grams, platform and rating, the rule layer's concepts and outcomes, the sector "
         "vocabulary (`seeds/social_sector_keywords.csv`) and the company seed. A feature is used only when it "
         f"occurs in at least {cfg.min_posts} training posts of at least {cfg.min_groups} writers. Weights are "
-        f"exported with six decimals, those under {cfg.min_weight} dropped; the figures are of the exported weights.",
+        f"exported with six decimals, those under {cfg.min_weight} per occurrence dropped ({cfg.min_weight_sector} for "
+        "the sector labels); the figures are of the exported weights.",
         f"* **Thresholds** per theme: the probability (0.15–0.75 in steps of 0.025) with the best F1 on "
         f"out-of-fold scores of a {cfg.inner_folds}-fold GroupKFold over the *training* writers of each fold.",
         f"* **Cross-validation** took {held.seconds:.0f} s.",
