@@ -28,22 +28,14 @@ MODELS = ("int_social__term_hits", "int_social__classifier_weights", "int_social
 
 
 def measure(n_posts: int, workdir: Path | None = None, log=print) -> dict:
-    from orchestration.social.ingest import ingest_social
     from orchestration.social.sample import write_benchmark_export
-    from orchestration.warehouse import state
-    from tools.classifier.production import build_social_models
+    from tools.classifier.production import build_social_models, ingest_landing
 
     tmp = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="social-cost-"))
     try:
         home = Home.from_env(tmp).ensure()
         write_benchmark_export(home.landing_social / "posts_2025-01.jsonl", n_posts=n_posts)
-        con = state.connect(home)
-        try:
-            report = ingest_social(con, home, "cost")
-            if report.failed:
-                raise RuntimeError(report.failed[0].message)
-        finally:
-            con.close()
+        ingest_landing(home, "cost")
         start = time.time()
         build_social_models(home)
         wall = time.time() - start

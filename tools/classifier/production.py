@@ -51,16 +51,21 @@ def build_social_models(home: Home, tests: bool = False, select: str = "tag:soci
 
 def load_into(home: Home, posts: list[dict], name: str = "posts_2025-01_labelled.jsonl") -> None:
     """Write ``posts`` (export fields only) as one export into ``home``'s landing zone and ingest it."""
-    from orchestration.social.ingest import ingest_social
-    from orchestration.warehouse import state
-
     home.ensure()
     with open(home.landing_social / name, "w", encoding="utf-8") as fh:
         for p in posts:
             fh.write(json.dumps({k: p.get(k) for k in EXPORT_FIELDS}, ensure_ascii=False) + "\n")
+    ingest_landing(home)
+
+
+def ingest_landing(home: Home, run_id: str = "classifier") -> None:
+    """Ingest what ``home``'s social landing zone holds (raises on a failed file)."""
+    from orchestration.social.ingest import ingest_social
+    from orchestration.warehouse import state
+
     con = state.connect(home)
     try:
-        report = ingest_social(con, home, "classifier")
+        report = ingest_social(con, home, run_id)
         if report.failed:
             raise RuntimeError(report.failed[0].message)
     finally:

@@ -148,5 +148,23 @@ def _notes(cfg: Config, held: HeldOut) -> list[str]:
         "the sector labels); the figures are of the exported weights.",
         f"* **Thresholds** per theme: the probability (0.15–0.75 in steps of 0.025) with the best F1 on "
         f"out-of-fold scores of a {cfg.inner_folds}-fold GroupKFold over the *training* writers of each fold.",
+        "* **How the other choices were made.** The feature set, the penalties (C), the n-gram lengths and "
+        "scale, the minimum document frequencies and the pruning were chosen while the gold labels did not "
+        "exist yet, on the writers' own intents (`corpus/intents.jsonl`) with grouped cross-validation over "
+        "the same writers: a mild optimism remains, since those are the posts measured here. Compared there "
+        "and not taken: C = 0.3 or 3 for themes and sentiment (no better), a per-post length normalisation "
+        "of the word features (themes +0.003, sector −0.003), C = 10 for the sector (+0.003). The sector "
+        "vocabulary was extended (≈ 700 terms: products, services, institutions, procedures) from general "
+        "knowledge of the sectors after reading about a dozen misclassified posts of that development run; "
+        "it raised sector accuracy on the intents from 0.870 to 0.895.",
+        "* **Gold measurements.** The gold labels were used for this report and the final training. The "
+        "first gold run, with every weight under 0.02 dropped, gave themes macro-F1 0.770, sector accuracy "
+        "0.887, sentiment macro-F1 0.837; the sector labels then kept weights down to 0.01 (the pruning had "
+        "cost the sector 0.012 on the intents), which is the run above. Nothing else was changed after "
+        "seeing gold figures.",
+        "* **Caveats.** The twelve writers and the labellers are separately briefed instances of one kind of "
+        "AI assistant, writing to personas; their styles differ (dialect, spelling, register, platform "
+        "habits) but less than real people's, and the labellers agree more than people would (kappa above). "
+        "Brands are invented per writer, so the company seed rarely helps here; on real exports it does.",
         f"* **Cross-validation** took {held.seconds:.0f} s.",
     ]
