@@ -103,14 +103,9 @@ def cmd_parse(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from orchestration.bi.pgwire import serve
+    from orchestration.bi.postgres.serve import serve
 
-    home = _home(args)
-    if not home.published_db.exists():
-        print(f"No published database at {home.published_db}: run `voice-monitor run` first.", file=sys.stderr)
-        return 1
-    serve(home.published_db, port=args.port)
-    return 0
+    return serve(_home(args), port=args.port)
 
 
 def cmd_export(args) -> int:
@@ -173,8 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("parse", help="prepare the dbt manifest Dagster loads (dbt parse)")
     p.set_defaults(func=cmd_parse)
 
-    p = sub.add_parser("serve", help="PostgreSQL-wire endpoint on 127.0.0.1 over the published database (read-only)")
-    p.add_argument("--port", type=int, default=5433, help="TCP port (default 5433)")
+    p = sub.add_parser("serve", help="run the BI database (PostgreSQL on 127.0.0.1, synced with every publish) "
+                                     "and print how BI tools connect")
+    p.add_argument("--port", type=int, help="TCP port (default 5433, or port in config/postgres.toml)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("export", help="write every published table (marts, dimensions, audit) as files")

@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from orchestration.bi.assets import bi_postgres
 from orchestration.jobs import build_and_publish, ingest_social_month, ingest_survey_wave
 from orchestration.publish.assets import published_warehouse
 from orchestration.quality.checks import QUALITY_CHECKS
@@ -17,7 +18,7 @@ from orchestration.warehouse.sensors import build_after_ingestion_sensor
 
 defs = dg.Definitions(
     assets=[survey_responses, social_posts, active_deliveries, survey_weights,
-            warehouse_dbt_models, published_warehouse],
+            warehouse_dbt_models, published_warehouse, bi_postgres],
     asset_checks=QUALITY_CHECKS,
     jobs=[ingest_survey_wave, ingest_social_month, build_and_publish],
     sensors=[survey_landing_sensor, social_landing_sensor, build_after_ingestion_sensor],

@@ -29,6 +29,7 @@ def test_stage_of_every_step_kind():
     assert stage_of("social_totals_guard") == "checks"
     assert stage_of("warehouse_dbt_models") == "dbt"
     assert stage_of("warehouse__voice_monitor") == "publish"
+    assert stage_of("bi__postgres") == "publish"          # the BI PostgreSQL sync after the publish
     assert stage_of("active_deliveries") == "orchestration"
 
 
@@ -136,9 +137,13 @@ def test_quick_bench_runs_every_scenario(tmp_path, capsys):
     assert rc == 0, out
     store = json.loads(md.with_suffix(".json").read_text())
     for name in ("demo", "incremental", "noop", "survey", "social", "anchor_survey", "anchor_social",
-                 "raking_project", "raking_weightipy"):
+                 "raking_project", "raking_weightipy", "bi_sync"):
         runs = store["scenarios"][name]["runs"]
         assert runs and all(r["ok"] for r in runs), name
+    # the BI sync copied every published table, fct_social_posts grown to --posts rows
+    sync = store["scenarios"]["bi_sync"]["runs"][0]["detail"]
+    assert sync["posts"] == 500 and sync["tables"] >= 25 and sync["rows"] > 500
+    assert "### BI database (PostgreSQL) sync" in out
     assert store["scenarios"]["noop"]["runs"][0]["status"] == "noop"
     assert store["scenarios"]["incremental"]["runs"][0]["stages"]["ingest"] > 0
     assert "### Targets" in out

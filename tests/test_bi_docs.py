@@ -32,6 +32,9 @@ def test_exposures_declare_the_report_and_the_bi_endpoint():
 
 @pytest.mark.slow
 def test_docs_command_writes_static_dbt_docs(bi_home):  # noqa: F811
+    project_manifest = PROJECT_DIR / "target" / "manifest.json"
+    manifest_before = project_manifest.read_bytes() if project_manifest.exists() else None
+    static_before = (PROJECT_DIR / "target" / "static_index.html").exists()
     done = subprocess.run(voice_monitor("docs"), cwd=PROJECT_DIR, env=cli_env(bi_home), capture_output=True,
                           text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -43,7 +46,9 @@ def test_docs_command_writes_static_dbt_docs(bi_home):  # noqa: F811
     assert any(k.endswith(".mart_personas") for k in catalog["nodes"])
     manifest = json.loads((bi_home.root / "docs" / "manifest.json").read_text(encoding="utf-8"))
     assert "exposure.voice_monitor.voice_monitor_report" in manifest["exposures"]
-    assert not (PROJECT_DIR / "target" / "static_index.html").exists() or True  # project target untouched
+    # the project's target (the manifest Dagster loads) is untouched: docs use a target folder of their own
+    assert (project_manifest.read_bytes() if project_manifest.exists() else None) == manifest_before
+    assert (PROJECT_DIR / "target" / "static_index.html").exists() == static_before
 
 
 @pytest.mark.slow
@@ -58,6 +63,10 @@ def test_run_ends_with_where_things_are(bi_home):  # noqa: F811
     assert report and f"Report: {report[-1]}" in out
     assert "Data Docs" in out and str(bi_home.quality) in out
     assert "psql -h 127.0.0.1 -p 5433 -U analyst -d voice_monitor" in out and "voice-monitor serve" in out
+    # no BI database was ever set up in this home (serve never ran, no VOICE_MONITOR_POSTGRES_URL): neither
+    # this run nor the publishing run that built the home started PostgreSQL or said anything about it
+    assert "BI database" not in out and "STALE" not in out
+    assert not (bi_home.state / "postgres").exists()
 
 
 def test_a_failing_report_does_not_fail_the_run(tmp_path, monkeypatch):

@@ -10,6 +10,8 @@ Tasks:
 * ``anchor-survey --files F...``: the handwritten DuckDB + numpy channel-preference mart.
 * ``anchor-social --files F...``: the handwritten DuckDB social theme counts.
 * ``rake --engine project|weightipy|cells --files F...``: raking of every wave in the files.
+* ``pg-sync --home H``: the BI PostgreSQL sync of H's published file (as after a publish; forced,
+  so every repetition copies everything).
 """
 
 from __future__ import annotations
@@ -169,8 +171,20 @@ def task_rake(args) -> dict:
     return {"returncode": 0, "timings": timings}
 
 
+def task_pg_sync(args) -> dict:
+    from orchestration.bi.postgres.sync import sync
+    from orchestration.paths import Home
+
+    result = sync(Home.from_env(args.home), force=True)
+    return {"returncode": 0 if result is not None and result.status == "synced" else 1,
+            "status": getattr(result, "status", None), "message": getattr(result, "message", ""),
+            "seconds": getattr(result, "seconds", None), "tables": getattr(result, "tables", 0),
+            "rows": getattr(result, "rows", 0)}
+
+
 TASKS = {"sample": task_sample, "run": task_run, "anchor-survey": _anchor_task("survey_channel"),
-         "anchor-social": _anchor_task("social_themes"), "rake": task_rake}
+         "anchor-social": _anchor_task("social_themes"), "rake": task_rake,
+         "pg-sync": task_pg_sync}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 ORDER = ("demo", "incremental", "noop", "survey", "anchor_survey", "raking", "social", "social_increment",
-         "anchor_social")
+         "anchor_social", "bi_sync")
 QUICK = {"respondents": 2_000, "posts": 20_000, "repeat": 1}     # --quick sizes
 
 
@@ -18,7 +18,7 @@ def add_parser(sub) -> None:
                    help=f"small smoke run ({QUICK['respondents']:,} respondents per wave, {QUICK['posts']:,} posts, "
                         "one repetition); does not touch docs/ unless --docs is given")
     p.add_argument("--respondents", type=int, help="respondents per wave for the survey scale scenario (default 1000000)")
-    p.add_argument("--posts", type=int, help="posts for the social scale scenario (default 10000000)")
+    p.add_argument("--posts", type=int, help="posts for the social scale and BI sync scenarios (default 10000000)")
     p.add_argument("--repeat", type=int, help="repetitions of each measurement; the best counts (default 3)")
     p.add_argument("--survey-timeout", type=float, default=900,
                    help="stop a survey scale run after this many seconds (default 900; the stages it "
@@ -62,7 +62,7 @@ def cmd_bench(args) -> int:
     (bench.workdir / "results").mkdir(parents=True, exist_ok=True)
     (bench.workdir / "results" / "last_run.json").write_text(json.dumps(run, indent=1, default=str))
     if not args.keep_homes:
-        for scenario in ("survey", "social"):
+        for scenario in ("survey", "social", "bi_sync"):
             shutil.rmtree(bench.workdir / "homes" / scenario, ignore_errors=True)
     if docs is not None:
         json_path = docs.with_suffix(".json")

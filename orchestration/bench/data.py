@@ -132,3 +132,44 @@ def fresh_home(path: Path) -> Path:
         shutil.rmtree(path)
     path.mkdir(parents=True)
     return path
+
+
+def published_with_posts(source: Path, target: Path, posts: int) -> Path:
+    """A published database like ``source`` (the demo's) with ``posts`` rows in
+    marts.fct_social_posts: the demo's posts repeated under new keys (post_id suffixed by the
+    copy number), so texts, themes and timestamps are real ones. What the BI sync of a publish
+    at that scale copies, without running the social pipeline at that scale."""
+    import duckdb
+
+    spec = {"kind": "published", "posts": posts, "source_bytes": source.stat().st_size}
+    marker = target.with_name(target.name + ".bench.json")
+    if target.exists() and marker.exists() and json.loads(marker.read_text()) == spec:
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    shutil.copy2(source, tmp)
+    con = duckdb.connect(str(tmp))
+    try:
+        demo = con.execute("select count(*) from marts.fct_social_posts").fetchone()[0]
+        columns = con.execute(
+            """select column_name, comment from duckdb_columns() where schema_name = 'marts'
+               and table_name = 'fct_social_posts' order by column_index""").fetchall()
+        select = ", ".join("post_id || '-' || copy as post_id" if c == "post_id" else f'"{c}"' for c, _ in columns)
+        comment = con.execute("select comment from duckdb_tables() where schema_name = 'marts' "
+                              "and table_name = 'fct_social_posts'").fetchone()[0]
+        con.execute(f"""create table marts.fct_social_posts_grown as
+                        select {select} from marts.fct_social_posts, range({-(-posts // demo)}) as copies(copy)
+                        order by copy, platform, post_id limit {posts}""")
+        con.execute("drop table marts.fct_social_posts")
+        con.execute("alter table marts.fct_social_posts_grown rename to fct_social_posts")
+        quote = lambda text: "'" + (text or "").replace("'", "''") + "'"        # noqa: E731
+        con.execute(f"comment on table marts.fct_social_posts is {quote(comment)}")
+        for column, text in columns:
+            con.execute(f'comment on column marts.fct_social_posts."{column}" is {quote(text)}')
+        con.execute("update audit.publish_info set published_at = now()")
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    tmp.replace(target)
+    marker.write_text(json.dumps(spec))
+    return target

@@ -57,6 +57,14 @@ def _cpu_children() -> float:
     return r.ru_utime + r.ru_stime
 
 
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def stage_of(step: str) -> str:
     """Which stage a Dagster step belongs to."""
     name = step.split("[", 1)[0]
@@ -70,7 +78,7 @@ def stage_of(step: str) -> str:
         return "checks"
     if name == "warehouse_dbt_models":
         return "dbt"
-    if name == "warehouse__voice_monitor":
+    if name in ("warehouse__voice_monitor", "bi__postgres"):      # the DuckDB file, then the BI PostgreSQL
         return "publish"
     return "orchestration"
 
@@ -327,6 +335,36 @@ class Bench:
                 raise
         finally:
             con.close()
+
+    def bi_sync(self) -> None:
+        """The BI PostgreSQL sync of a publish with ``posts`` posts, as a run does it after the
+        DuckDB publish (forced, so each repetition copies everything): a local cluster like
+        ``voice-monitor serve``'s, and the demo's published file with fct_social_posts grown to
+        that many rows (``data.published_with_posts``). The child is the sync's client side
+        (DuckDB export, CSV, COPY); the server's own work shows in the wall time, not in CPU or
+        peak RSS (PostgreSQL is not a child of the measured process)."""
+        from orchestration.bi.postgres import cluster
+        from orchestration.bi.postgres.serve import bring_up
+        from orchestration.paths import Home
+
+        n = self.sizes.posts
+        self.say(f"bi_sync: PostgreSQL sync of a publish with {n:,} posts")
+        base = self._demo_base()
+        home = Home.from_env(self.workdir / "homes" / "bi_sync")
+        data.published_with_posts(base / "warehouse" / "voice_monitor.duckdb", home.published_db, n)
+        server = bring_up(home, _free_port(), say=lambda _m: None)
+        try:
+            for rep in range(1, self.sizes.repeat + 1):
+                m, payload = self._child("bi_sync", rep, ["pg-sync", "--home", str(home.root)])
+                m.ok = m.ok and payload.get("status") == "synced"
+                m.stages = {"sync": round(payload.get("seconds") or 0.0, 3)}
+                m.detail.update({"posts": n, "rows": payload.get("rows"), "tables": payload.get("tables"),
+                                 "file_bytes": home.published_db.stat().st_size,
+                                 "message": payload.get("message") or ""})
+                self._record(m)
+        finally:
+            if server.started_here:
+                cluster.stop(server.layout)
 
     # --- anchors -----------------------------------------------------------------------------
 

@@ -35,6 +35,8 @@ TITLES = {
     "anchor_social": "Anchor: handwritten DuckDB social theme counts from the JSONL export",
     "raking_project": "Raking {respondents} × 4 waves: the project's numpy raking",
     "raking_weightipy": "Raking {respondents} × 4 waves: weightipy",
+    "bi_sync": "BI database sync of a publish with {posts} posts: every published table copied into "
+               "PostgreSQL and swapped in",
 }
 
 
@@ -247,6 +249,14 @@ def _met(row: dict) -> str:
     return f"**missed** ({row.get('note', 'did not finish')})"
 
 
+def _sizes_of(scenarios: dict, name: str, default: dict) -> dict:
+    """The sizes a scenario was measured with (its own context), formatted as in the titles."""
+    sizes = ((scenarios.get(name) or {}).get("context") or {}).get("sizes")
+    if not sizes:
+        return default
+    return {"respondents": _fmt_n(sizes.get("respondents", 0)), "posts": _fmt_n(sizes.get("posts", 0))}
+
+
 def markdown(store: dict) -> str:
     sc = store.get("scenarios", {})
     last = store.get("last") or {}
@@ -337,6 +347,27 @@ def markdown(store: dict) -> str:
                    f"lexicon on top): {c['theme_posts_anchor']:,} vs {c['theme_posts_product']:,} "
                    f"post-theme pairs ({100 * c['relative_diff_total']:+.2f}%), largest difference for one theme "
                    f"{100 * c['worst_theme_relative_diff']:.2f}%.")
+    out.append("")
+
+    out.append("### BI database (PostgreSQL) sync")
+    out.append("")
+    out.append("What a run adds after the DuckDB publish when a BI database is set up (`voice-monitor serve`): "
+               "every published table copied into PostgreSQL and swapped in. CPU and peak RSS are the "
+               "client side's (DuckDB export, CSV, COPY); the server's work shows in the wall time only.")
+    out.append("")
+    out.append("| measurement | runs | wall | CPU | peak RSS | sync (inside) | rows, tables | published file |")
+    out.append("| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |")
+    runs = sc.get("bi_sync", {}).get("runs", [])
+    r = best(runs)
+    if r is None:
+        out.append(f"| {TITLES['bi_sync'].format(**_sizes_of(sc, 'bi_sync', fmt))} | {len(runs)} | "
+                   f"{'failed' if runs else 'not run'} | | | | | |")
+    else:
+        d = r.get("detail") or {}
+        out.append(f"| {TITLES['bi_sync'].format(**_sizes_of(sc, 'bi_sync', fmt))} | {len(runs)} | {_s(r['wall'])} | "
+                   f"{_s(r['cpu'])} | {_gib(r['peak_rss'])} | {_s(r['stages'].get('sync'))} | "
+                   f"{d.get('rows') or 0:,} rows, {d.get('tables') or 0} tables | "
+                   f"{(d.get('file_bytes') or 0) / 2**20:,.0f} MiB |")
     out.append("")
 
     out.append("<details><summary>Every run</summary>")

@@ -1,1 +1,1 @@
-"""What analysts and BI tools use: the PostgreSQL-wire endpoint, Parquet export, dbt docs and the report."""
+"""What analysts and BI tools use: the BI PostgreSQL (``postgres``), Parquet export, dbt docs and the report."""

@@ -1,5 +1,5 @@
 """``voice-monitor docs``: static dbt docs (models, columns, tests, lineage and the exposures:
-the report and the BI endpoint) under ``$VOICE_MONITOR_HOME/docs/``.
+the report and the BI database) under ``$VOICE_MONITOR_HOME/docs/``.
 
 ``dbt docs generate --static`` reads the catalogue from the build database, so it runs under
 the writer lock (a concurrent ``voice-monitor run`` finishes first) with its own target folder:

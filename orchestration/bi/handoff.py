@@ -1,5 +1,6 @@
-"""What ``voice-monitor run`` says at the end: the report (written after every publish) and where
-the database, the report and the Data Docs are, and how to connect a BI tool."""
+"""What ``voice-monitor run`` says at the end: whether the BI database (PostgreSQL) holds the
+publish (a run that published nothing catches it up), the report (written after every publish)
+and where the database, the report and the Data Docs are, and how to connect a BI tool."""
 
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ def refresh_report(home: Home, published: bool, say: Callable[[str], None] = pri
 
 
 def where_things_are(home: Home, report=None) -> list[str]:
-    from orchestration.bi.pgwire import DEFAULT_PORT, connection_help
+    from orchestration.bi.postgres.cluster import DEFAULT_PORT
+    from orchestration.bi.postgres.serve import psql_command
 
     lines = [f"Database (DuckDB, read-only for tools): {home.published_db}"]
     lines.append(f"Report: {report}" if report else "Report: not written (run `voice-monitor report`)")
@@ -40,7 +42,7 @@ def where_things_are(home: Home, report=None) -> list[str]:
                  else f"Data Docs (quality checks): {home.quality} (not built yet)")
     lines.append(f"dbt docs (models, columns, lineage): `voice-monitor docs` writes {home.root / 'docs' / 'index.html'}")
     lines.append(f"BI tools: `voice-monitor serve` (PostgreSQL on 127.0.0.1:{DEFAULT_PORT}), then "
-                 f"{connection_help()[0]}")
+                 f"{psql_command()}")
     lines.append("Files instead: `voice-monitor export --format parquet DIR`; SQL examples: docs/sql_cookbook.md")
     return lines
 
@@ -49,6 +51,11 @@ def after_run(summary, say: Callable[[str], None] = print) -> None:
     home = summary.home
     if summary.status == "failed" or not home.published_db.exists():
         return
+    from orchestration.bi.postgres.sync import catch_up
+
+    bi = catch_up(home, summary.published)     # None when no BI database was ever set up
+    if bi is not None:
+        say(bi.line())
     report = refresh_report(home, summary.published, say)
     say("Where things are:")
     for line in where_things_are(home, report):
