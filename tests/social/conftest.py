@@ -73,7 +73,7 @@ class Build:
 
 def ingest_and_build(home: Home, tests: bool = False) -> Build:
     from orchestration.social.ingest import ingest_social
-    from orchestration.social.quality import build_social_models
+    from tools.classifier.production import build_social_models
     from orchestration.warehouse import state
 
     os.environ["VOICE_MONITOR_PSEUDONYM_KEY"] = TEST_KEY
@@ -167,9 +167,14 @@ def rules_build(tmp_path_factory) -> Build:
 
 @pytest.fixture(scope="session")
 def labelled_predictions(tmp_path_factory):
-    from orchestration.social.quality import LABELLED, classify_labelled
+    """The labelled set through the production path: (labelled posts, predictions by id: lang
+    for every post, sector / themes / sentiment for the published ones)."""
+    from tools.classifier.corpus import LABELLED, read_jsonl
+    from tools.classifier.production import process
 
-    if not LABELLED.exists():
-        pytest.skip("the labelled set is not there")
+    posts = read_jsonl(LABELLED)
     os.environ["VOICE_MONITOR_PSEUDONYM_KEY"] = TEST_KEY
-    return classify_labelled(LABELLED, workdir=tmp_path_factory.mktemp("social-labelled"))
+    processed, _ = process(posts, workdir=tmp_path_factory.mktemp("social-labelled"))
+    pred = {pid: ({"lang": p.lang, "sector": p.sector, "themes": list(p.themes), "sentiment": p.sentiment}
+                  if p.published else {"lang": p.lang}) for pid, p in processed.items()}
+    return posts, pred

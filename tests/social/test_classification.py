@@ -1,11 +1,9 @@
-"""Classification sanity: the rules do what their notes say on sentences written for these
-tests, and quality on the hand-labelled posts stays at least at its measured level."""
-
-import json
+"""Classification sanity: the published classification (the classifier over the rule layer's
+features) gets sentences written for these tests right, the export's company field and the
+vocabulary decide the sector, and a Trustpilot rating decides the sentiment. The classifier's
+measured quality is in docs/social_quality.md (held-out writers, `python -m tools.classifier.evaluate`)."""
 
 import pytest
-
-from orchestration.social.quality import Evaluation, evaluate
 
 from conftest import Build, make_home, post, write_lines, ingest_and_build  # noqa: E402
 
@@ -45,6 +43,14 @@ SECTOR_PROBES = [
     ("Bol stuurde het verkeerde artikel en de chat verwijst naar de verkoper.", None, "online_retailers"),
     ("De NS-app geeft een storing en de chat snapt mijn vraag niet.", None, "overig"),
     ("Alle chatbots zijn hetzelfde: je komt nergens.", None, "overig"),
+    # brands no seed lists, or no brand at all: the sector comes from what the post is about
+    ("Mijn spaarrekening bij Groeibank is geblokkeerd en de chat snapt het niet.", None, "banken_verzekeraars"),
+    ("De monteur voor de glasvezel kwam niet en de chatbot bleef vragen of mijn modem aan stond.", None, "telecom"),
+    ("Mijn zorgverzekeraar vergoedt de fysio niet en de chatbot stuurt alleen linkjes.", None, "zorg"),
+    ("Retour van de jas die ik online bestelde is nog steeds niet terugbetaald, de chat helpt niet.",
+     "Modehuis Lente", "online_retailers"),
+    ("Terugleververgoeding voor mijn zonnepanelen klopt niet en de chatbot weet van niks.", "Zonnig Stroom",
+     "nutsbedrijven"),
 ]
 
 
@@ -90,15 +96,3 @@ def test_trustpilot_rating_informs_sentiment(tmp_path):
     build = ingest_and_build(home)
     assert dict(build.query("select post_id, sentiment from marts.fct_social_posts")) == \
         {"r1": "negatief", "r5": "positief"}
-
-
-# measured on the labelled set (docs/social_quality.md) with the learned lexicon: themes 0.726,
-# sector 0.986, sentiment 0.762, language 0.990 (rules only: themes 0.635, sentiment 0.644);
-# floors with a margin, so a rule or lexicon change that makes things clearly worse fails here
-def test_quality_on_the_labelled_set_does_not_drop(labelled_predictions):
-    posts, pred = labelled_predictions
-    e = evaluate(posts, pred)
-    assert Evaluation.macro(e.sector) >= 0.95
-    assert Evaluation.macro(e.themes) >= 0.68
-    assert Evaluation.macro(e.sentiment) >= 0.72
-    assert e.language_accuracy >= 0.975

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from orchestration.social.ingest import ingest_social
-from orchestration.social.quality import build_social_models
+from tools.classifier.production import build_social_models
 from orchestration.warehouse import state
 
 from conftest import TEST_KEY, make_home, post, write_lines  # noqa: E402  (tests/social on sys.path)

@@ -24,8 +24,9 @@ def test_dutch_labelled_posts_are_published(labelled_predictions):
 
 
 def test_fast_path_sql_equals_python():
-    from orchestration.social.quality import LABELLED
     import json
+
+    from tools.classifier.corpus import LABELLED
 
     texts = ["De chatbot snapt mijn vraag gewoon niet. Echt belachelijk.",
              "The chatbot keeps asking the same questions.",

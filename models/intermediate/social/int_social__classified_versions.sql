@@ -1,17 +1,20 @@
--- Sector, themes (multi-label), sentiment and channel mentions of every Dutch post version,
--- from the term occurrences and the rules in the seeds, combined with the learned lexicon
--- (docs/social.md, "Learned lexicon"): seeds social_theme_weights / social_theme_thresholds
--- and social_sentiment_weights / social_sentiment_intercepts, written by
--- `python -m orchestration.social.train_lexicon`. The dbt vars social_learned_themes and
--- social_learned_sentiment (default true) switch the learned part off (rules only).
+-- Sector, themes (multi-label), sentiment and channel mentions of every Dutch post version.
+-- The rule layer (seeds social_theme_lexicon / social_theme_rules / social_sector_keywords /
+-- social_company_sectors / social_sentiment_cues) finds concepts, fires theme rules and scores
+-- sector and sentiment; its concepts and outcomes are features of the classifier (docs/social.md,
+-- "Classifier"), which decides: intercept + Σ weights of a version's distinct features (seeds
+-- social_classifier_weights / social_classifier_labels, written by `python -m tools.classifier.train`;
+-- scoring in macros/social_classifier.sql). The analysts' overrides (seed social_overrides) force
+-- or veto a theme or a sector.
 -- Incremental per segment of a delivery (macros/social_incremental.sql): a version's
 -- classification depends on its own line and the seeds only, so each new export costs what it
 -- contains; int_social__posts then picks the winning version of every post. Inside one
 -- computation a version is keyed by post_sk (its delivery's number among the segments computed
 -- together, and its line number), so the joins below are on one integer.
+-- dbt var social_classifier_debug (default false) adds every version's rule features and label
+-- scores (for the tests that compare the SQL with the Python reference scorer, and for training).
 {{ config(post_hook=["{{ social_prune_stale_deliveries() }}"], **social_version_model_config()) }}
-{%- set learned_themes = var('social_learned_themes', true) %}
-{%- set learned_sentiment = var('social_learned_sentiment', true) %}
+{%- set debug = var('social_classifier_debug', false) %}
 with deliveries as (
     select delivery_id, row_number() over (order by delivery_id) as delivery_no
     from (select distinct delivery_id from {{ social_pending_segments() }} as s) as d
@@ -24,8 +27,10 @@ posts as (
         p.segment,
         p.line_number,
         p.rating,
+        p.platform,
         p.title_masked,
-        p.text_masked
+        p.text_masked,
+        p.company
     from {{ ref('stg_social__posts') }} as p
     join deliveries as d on d.delivery_id = p.delivery_id
     where p.lang = 'nl' and {{ social_in_pending_segments('p') }}
@@ -264,162 +269,69 @@ rule_sentiment as (
     from final
 ),
 
-{% if learned_themes or learned_sentiment -%}
--- learned lexicon ---------------------------------------------------------------------------
-{%- set theme_codes = ['geen_medewerker', 'chatbot_loop', 'onjuist_antwoord', 'alleen_faq', 'niet_begrepen',
-                       'wachttijd', 'bereikbaarheid', 'bot_of_mens', 'opgelost'] %}
-{%- set sentiment_codes = ['negatief', 'neutraal', 'positief'] %}
--- a post's terms (words, word pairs, concepts) plus what the rules concluded
-post_terms as (
-    {{ social_post_terms('posts', 'hits', 'post_sk') }}
+-- classifier --------------------------------------------------------------------------------
+rule_features as (
+    {{ social_rule_features('hits', 'fired', 'rule_sentiment', ['post_sk']) }}
 ),
 
-learned_terms as (
-    select post_sk, term from post_terms
+{{ social_classifier_scores('posts', 'rule_features', ref('int_social__classifier_weights'),
+                            ref('social_classifier_labels'), ['post_sk']) }}
+
+-- the analysts' overrides that match a version: its text has the override's term (found with
+-- the other seed terms in int_social__term_hits) and/or its company field is the override's company
+overrides as (
+    select override_id, field, code, action, term,
+           nullif({{ social_normalise('company') }}, '') as norm_company
+    from {{ ref('social_overrides') }}
+),
+
+override_matches as (
+    select h.post_sk, o.field, o.code, o.action
+    from (select distinct post_sk, code as override_id from hits where source = 'override') as h
+    join overrides as o on o.override_id = h.override_id
+    join clf_texts as t on t.post_sk = h.post_sk
+    where o.norm_company is null or o.norm_company = t.norm_company
     union all
-    select post_sk, 'rule:' || theme from fired
-    union all
-    select post_sk, 'rule_sentiment:' || rule_text_sentiment from rule_sentiment
+    select t.post_sk, o.field, o.code, o.action
+    from clf_texts as t
+    join overrides as o on o.norm_company = t.norm_company
+    where o.term is null
 ),
 
--- the weight seeds (long: term, label, weight) as one row per term with a column per label, so
--- a post's terms are joined once; seed terms are normalised like the text (an analyst may type
--- 'Wacht Rij'), pseudo-terms ('concept:…', 'rule:…') contain ':' and are taken as they are.
--- Weights, intercepts and thresholds are written with 4 decimals and summed as decimals: exact,
--- so a score does not depend on the order of the additions (sums of doubles differed in the
--- last bit between builds and flipped the themes of posts scored right at a threshold).
-weights_long as (
-    select term, 't_' || theme as label, cast(weight as decimal(18, 4)) as weight
-    from {{ ref('social_theme_weights') }}
-    union all
-    select term, 's_' || sentiment, cast(weight as decimal(18, 4))
-    from {{ ref('social_sentiment_weights') }}
-),
+{{ social_classifier_decisions('override_matches', ['post_sk']) }}
 
-weights as (
-    select
-        case when contains(term, ':') then term else {{ social_normalise_term('term') }} end as norm_term,
-        {%- for c in theme_codes %}
-        coalesce(sum(weight) filter (where label = 't_{{ c }}'), 0) as t_{{ c }},
-        {%- endfor %}
-        {%- for c in sentiment_codes %}
-        coalesce(sum(weight) filter (where label = 's_{{ c }}'), 0) as s_{{ c }}{{ ',' if not loop.last }}
-        {%- endfor %}
-    from weights_long
-    group by case when contains(term, ':') then term else {{ social_normalise_term('term') }} end
-),
-
-term_sums as (
-    select
-        t.post_sk,
-        {%- for c in theme_codes %}
-        sum(w.t_{{ c }}) as t_{{ c }},
-        {%- endfor %}
-        {%- for c in sentiment_codes %}
-        sum(w.s_{{ c }}) as s_{{ c }}{{ ',' if not loop.last }}
-        {%- endfor %}
-    from learned_terms as t
-    join weights as w on w.norm_term = t.term
-    group by t.post_sk
-),
-
-{%- set wide_theme_scores %}
-        select
-            p.post_sk,
-            {%- for c in theme_codes %}
-            coalesce(s.t_{{ c }}, 0) as {{ c }}{{ ',' if not loop.last }}
-            {%- endfor %}
-        from posts as p
-        left join term_sums as s on s.post_sk = p.post_sk
-{%- endset %}
-theme_scores as (
-    {{ social_unpivot(wide_theme_scores, 'post_sk', theme_codes, 'theme', 'score') }}
-),
-
-learned_fired as (
-    select s.post_sk, s.theme
-    from theme_scores as s
-    join {{ ref('social_theme_thresholds') }} as h on h.theme = s.theme
-    left join fired as r on r.post_sk = s.post_sk and r.theme = s.theme
-    where cast(h.intercept as decimal(18, 4)) + s.score >= cast(h.threshold as decimal(18, 4))
-       or (h.mode = 'rules_or_learned' and r.post_sk is not null)
-),
-
-learned_theme_lists as (
-    select f.post_sk, {{ social_list_agg('f.theme', 't.sort_order') }} as themes
-    from learned_fired as f
-    join taxonomy as t on t.field = 'theme' and t.code = f.theme
-    group by f.post_sk
-),
-
-sentiment_intercepts as (
-    select
-        {%- for c in sentiment_codes %}
-        coalesce(max(cast(intercept as decimal(18, 4))) filter (where sentiment = '{{ c }}'), 0) as {{ c }}{{ ',' if not loop.last }}
-        {%- endfor %}
-    from {{ ref('social_sentiment_intercepts') }}
-),
-
-sentiment_scores as (
-    select
-        p.post_sk,
-        {%- for c in sentiment_codes %}
-        i.{{ c }} + coalesce(s.s_{{ c }}, 0) as {{ c }}{{ ',' if not loop.last }}
-        {%- endfor %}
-    from posts as p
-    cross join sentiment_intercepts as i
-    left join term_sums as s on s.post_sk = p.post_sk
-),
-
--- the highest score wins; ties go to the first of negatief, neutraal, positief
-learned_sentiments as (
-    select
-        post_sk,
-        case
-            when negatief >= neutraal and negatief >= positief then 'negatief'
-            when neutraal >= positief then 'neutraal'
-            else 'positief'
-        end as sentiment
-    from sentiment_scores
+rule_feature_lists as (
+    {%- if debug %}
+    select post_sk, {{ social_list_agg('feature', 'feature') }} as rule_features from rule_features group by post_sk
+    {%- else %}
+    select null as post_sk where false
+    {%- endif %}
 )
-{%- else -%}
--- learned lexicon switched off (dbt vars social_learned_themes / social_learned_sentiment)
-learned_theme_lists as (select cast(null as bigint) as post_sk, cast(null as {{ social_string_list_type() }}) as themes where false),
-learned_sentiments as (select cast(null as bigint) as post_sk, cast(null as string) as sentiment where false)
-{%- endif %}
 
 select
     {{ social_built_at() }} as built_at,
     p.delivery_id,
     p.segment,
     p.line_number,
-    r.sector,
-    r.sector_score,
-    {% if learned_themes -%}
-    coalesce(lt.themes, {{ social_empty_list() }})
-    {%- else -%}
-    r.themes
-    {%- endif %} as themes,
+    d.sector,
+    d.sector_confidence,
+    d.themes,
+    d.theme_confidences,
     r.channels,
-    r.sentiment_score,
-    case
-        when r.rating in (1, 2) then 'negatief'
-        when r.rating in (4, 5) then 'positief'
-        {% if learned_sentiment -%}
-        else coalesce(ls.sentiment, r.rule_text_sentiment)
-        {%- else -%}
-        else r.rule_text_sentiment
-        {%- endif %}
-    end as sentiment,
+    d.sentiment,
     r.themes as rule_themes,
-    {% if learned_themes or learned_sentiment -%}
-    coalesce(lt.themes, {{ social_empty_list() }})
-    {%- else -%}
-    cast(null as {{ social_string_list_type() }})
-    {%- endif %} as learned_themes,
+    r.sector as rule_sector,
     r.rule_text_sentiment,
-    ls.sentiment as learned_sentiment
+    r.sentiment_score as rule_sentiment_score
+    {%- if debug %},
+    coalesce(f.rule_features, {{ social_empty_list() }}) as rule_features
+    {%- for _, c in social_classifier_labels() %},
+    d.{{ c }} as score_{{ c }}
+    {%- endfor %}
+    {%- endif %}
 from rule_sentiment as r
 join posts as p on p.post_sk = r.post_sk
-left join learned_theme_lists as lt on lt.post_sk = r.post_sk
-left join learned_sentiments as ls on ls.post_sk = r.post_sk
+join clf_decisions as d on d.post_sk = r.post_sk
+{%- if debug %}
+left join rule_feature_lists as f on f.post_sk = r.post_sk
+{%- endif %}

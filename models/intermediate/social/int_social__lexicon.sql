@@ -1,5 +1,6 @@
 -- Every term of the classification seeds in one table, normalised like the post text:
--- source (theme concept, sector keyword, company, sentiment cue, channel), code, weight and
+-- source (theme concept, sector keyword, company, sentiment cue, channel, the term of an
+-- analyst's override with the override's id as code), code, weight and
 -- its words (a '*' at the start/end of a word is a wildcard; a word '*' alone in a phrase
 -- stands for any one word).
 with terms as (
@@ -17,6 +18,10 @@ with terms as (
     union all
     select 'channel', channel, 1.0, term, true
     from {{ ref('social_channel_keywords') }}
+    union all
+    select 'override', override_id, 1.0, term, true
+    from {{ ref('social_overrides') }}
+    where term is not null
 ),
 
 normalised as (

@@ -1,0 +1,181 @@
+"""Fitting the classifier with scikit-learn and turning it into integer weights.
+
+Why this shape: the product scores in SQL as intercept + Σ weights of a post's distinct
+features, so every model here is linear over the features of ``features.py``:
+
+* themes: one binary logistic regression per theme (a post can have several); a theme is given
+  when its score reaches a threshold chosen by cross-validation *inside the training posts*
+  (GroupKFold over their writers), never on the posts being measured;
+* sector and sentiment: one multinomial logistic regression each (the highest score wins).
+
+A fitted model is exported as whole numbers of micro-units (``SCALE``): the seeds hold decimals
+with six places, SQL sums them as exact decimals and the Python scorer as int64, so both give
+the same score bit for bit and a post at a threshold gets the same answer on every engine.
+Weights that round to zero are dropped; evaluation always scores the exported weights.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+from tools.classifier.corpus import SECTORS, SENTIMENTS, THEMES
+from tools.classifier.features import CHAR_SCALE, is_char_feature
+
+SCALE = 1_000_000               # weights are stored with 6 decimals
+LABELS = tuple([f"theme:{t}" for t in THEMES] + [f"sector:{s}" for s in SECTORS]
+               + [f"sentiment:{s}" for s in SENTIMENTS])
+THEME_COLS = slice(0, len(THEMES))
+SECTOR_COLS = slice(len(THEMES), len(THEMES) + len(SECTORS))
+SENTIMENT_COLS = slice(len(THEMES) + len(SECTORS), len(LABELS))
+THRESHOLDS = np.round(np.arange(0.15, 0.751, 0.025), 3)     # candidate probabilities per theme
+
+
+@dataclass(frozen=True)
+class Config:
+    """The hyper-parameters (docs/social_quality.md says how they were chosen)."""
+    c_themes: float = 1.0           # inverse L2 penalty of the theme models
+    c_sector: float = 3.0
+    c_sentiment: float = 1.0
+    min_posts: int = 3              # a feature must occur in this many training posts …
+    min_groups: int = 2             # … written by this many writers (groups)
+    inner_folds: int = 3            # GroupKFold for the theme thresholds
+    min_weight: float = 0.02        # exported weights below this (absolute, per occurrence) are dropped …
+    min_weight_sector: float = 0.01  # … for the sector labels this (their weights are smaller and many)
+
+
+@dataclass
+class Dataset:
+    """Posts × features (integer counts) with their labels and writer groups."""
+    X: sp.csr_matrix
+    features: np.ndarray            # feature names, column order
+    groups: np.ndarray
+    themes: np.ndarray              # n × 9 bool
+    sector: np.ndarray              # index into SECTORS
+    sentiment: np.ndarray           # index into SENTIMENTS
+    ratings: np.ndarray             # 0 = none
+
+    def __len__(self) -> int:
+        return self.X.shape[0]
+
+
+@dataclass
+class Weights:
+    """An exported model: integer micro-unit weights per (feature, label), intercepts and the
+    theme thresholds (as scores: the logit of the chosen probability, also in micro-units)."""
+    features: np.ndarray
+    W: sp.csr_matrix                # features × labels, int64
+    intercepts: np.ndarray          # labels, int64
+    thresholds: np.ndarray          # themes, int64
+    threshold_probabilities: np.ndarray = field(default_factory=lambda: np.zeros(len(THEMES)))
+
+
+def _int32(X: sp.spmatrix) -> sp.csr_matrix:
+    """liblinear wants 32-bit sparse indices."""
+    X = sp.csr_matrix(X, dtype=np.float64)
+    X.indices = X.indices.astype(np.int32)
+    X.indptr = X.indptr.astype(np.int32)
+    return X
+
+
+def select_columns(ds: Dataset, rows: np.ndarray, cfg: Config) -> np.ndarray:
+    """Columns that occur in ``min_posts`` training posts of ``min_groups`` writers: a word only
+    one writer uses teaches the model that writer, not the task."""
+    X = ds.X[rows]
+    present = (X > 0).astype(np.int64).tocsc()
+    n_posts = np.asarray(present.sum(axis=0)).ravel()
+    names, idx = np.unique(ds.groups[rows], return_inverse=True)
+    member = sp.csr_matrix((np.ones(len(idx)), (np.arange(len(idx)), idx)), shape=(len(idx), len(names)))
+    n_groups = np.asarray(((present.T @ member) > 0).sum(axis=1)).ravel()
+    return np.where((n_posts >= cfg.min_posts) & (n_groups >= cfg.min_groups))[0]
+
+
+def design(ds: Dataset, rows: np.ndarray, cols: np.ndarray) -> sp.csr_matrix:
+    """Training values: counts, the n-gram columns multiplied by CHAR_SCALE."""
+    scale = np.where([is_char_feature(f) for f in ds.features[cols]], CHAR_SCALE, 1.0)
+    return _int32(ds.X[rows][:, cols] @ sp.diags(scale))
+
+
+def _fit_coefficients(X: sp.csr_matrix, ds: Dataset, rows: np.ndarray, cfg: Config,
+                      themes_only: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Coefficients (columns × labels) and intercepts of the three model families (the theme
+    models only, for the inner folds that choose the theme thresholds)."""
+    coef = np.zeros((X.shape[1], len(LABELS)))
+    icpt = np.zeros(len(LABELS))
+    for j in range(len(THEMES)):
+        m = LogisticRegression(C=cfg.c_themes, solver="liblinear", dual=True, max_iter=2000, random_state=0)
+        m.fit(X, ds.themes[rows, j])
+        coef[:, j], icpt[j] = m.coef_[0], m.intercept_[0]
+    if themes_only:
+        return coef, icpt
+    for target, cols, c in ((ds.sector, SECTOR_COLS, cfg.c_sector), (ds.sentiment, SENTIMENT_COLS, cfg.c_sentiment)):
+        m = LogisticRegression(C=c, max_iter=3000, tol=1e-4)
+        m.fit(X, target[rows])
+        full = np.zeros((cols.stop - cols.start, X.shape[1]))
+        full[m.classes_] = m.coef_
+        inter = np.full(cols.stop - cols.start, -1e3)     # a class absent from training never wins
+        inter[m.classes_] = m.intercept_
+        coef[:, cols], icpt[cols] = full.T, inter
+    return coef, icpt
+
+
+def _export(ds: Dataset, cols: np.ndarray, coef: np.ndarray, icpt: np.ndarray, cfg: Config) -> Weights:
+    scale = np.where([is_char_feature(f) for f in ds.features[cols]], CHAR_SCALE, 1.0)
+    per_occurrence = coef * scale[:, None]
+    floor = np.full(len(LABELS), cfg.min_weight)
+    floor[SECTOR_COLS] = cfg.min_weight_sector
+    per_occurrence[np.abs(per_occurrence) < floor] = 0.0
+    W = sp.csr_matrix(np.rint(per_occurrence * SCALE).astype(np.int64))
+    W.eliminate_zeros()
+    keep = np.where(W.getnnz(axis=1) > 0)[0]
+    return Weights(ds.features[cols][keep], W[keep], np.rint(icpt * SCALE).astype(np.int64),
+                   np.zeros(len(THEMES), dtype=np.int64))
+
+
+def score(weights: Weights, ds: Dataset, rows: np.ndarray) -> np.ndarray:
+    """Integer scores (micro-units) of ``rows`` under ``weights``: intercept + Σ count × weight."""
+    index = {f: i for i, f in enumerate(ds.features)}
+    cols = np.array([index.get(f, -1) for f in weights.features])
+    known = cols >= 0
+    X = ds.X[rows][:, cols[known]].astype(np.int64)
+    return np.asarray((X @ weights.W[known]).todense()) + weights.intercepts
+
+
+def best_threshold(prob: np.ndarray, gold: np.ndarray) -> float:
+    """The candidate probability with the best F1 (ties: the lowest)."""
+    best, best_f1 = THRESHOLDS[0], -1.0
+    for t in THRESHOLDS:
+        pred = prob >= t
+        tp = float((pred & gold).sum())
+        f1 = 2 * tp / (pred.sum() + gold.sum()) if pred.sum() + gold.sum() else 0.0
+        if f1 > best_f1 + 1e-12:
+            best, best_f1 = t, f1
+    return float(best)
+
+
+def probabilities(scores: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-scores / SCALE))
+
+
+def fit(ds: Dataset, rows: np.ndarray, cfg: Config, thresholds: bool = True) -> Weights:
+    """Fit on ``rows`` and export. The theme thresholds come from an inner GroupKFold over the
+    writers of ``rows``: out-of-fold probabilities of models that did not see those writers
+    (``thresholds=False``: the theme models of such an inner fold only)."""
+    cols = select_columns(ds, rows, cfg)
+    coef, icpt = _fit_coefficients(design(ds, rows, cols), ds, rows, cfg, themes_only=not thresholds)
+    weights = _export(ds, cols, coef, icpt, cfg)
+    if thresholds:
+        oof = np.zeros((len(rows), len(THEMES)))
+        n_groups = len(np.unique(ds.groups[rows]))
+        for inner_train, inner_test in GroupKFold(n_splits=min(cfg.inner_folds, n_groups)).split(
+                rows, groups=ds.groups[rows]):
+            inner = fit(ds, rows[inner_train], cfg, thresholds=False)
+            oof[inner_test] = probabilities(score(inner, ds, rows[inner_test])[:, THEME_COLS])
+        p = np.array([best_threshold(oof[:, j], ds.themes[rows, j]) for j in range(len(THEMES))])
+        weights.threshold_probabilities = p
+        weights.thresholds = np.rint(np.log(p / (1 - p)) * SCALE).astype(np.int64)
+    return weights
