@@ -99,7 +99,7 @@ clf_texts as (
 ),
 
 clf_words as (
-    {{ social_split_words('clf_texts', keys, 'norm_text') }}
+    {{ social_word_positions('clf_texts', keys, 'norm_text') }}
 ),
 
 -- distinct words of a post's title and text (the title marker is no word)
@@ -119,7 +119,7 @@ clf_pairs as (
 
 clf_company_words as (
     select distinct {{ social_keys('w', keys) }}, w.word
-    from ({{ social_split_words('clf_texts', keys, 'norm_company') }}) as w
+    from ({{ social_word_positions('clf_texts', keys, 'norm_company') }}) as w
     where w.word <> ''
 ),
 
@@ -339,14 +339,13 @@ clf_decisions as (
 
 {#- Engine-specific steps (default: DuckDB). -#}
 
-{#- (keys, pos, word) for the words of `expr` (space-separated) of every row of `relation`. -#}
-{% macro social_split_words(relation, keys, expr) -%}
-{{ return(adapter.dispatch('social_split_words', 'voice_monitor')(relation, keys, expr)) }}
-{%- endmacro %}
-
-{% macro default__social_split_words(relation, keys, expr) -%}
-select {{ keys | join(', ') }}, unnest(words) as word, generate_subscripts(words, 1) as pos
-from (select {{ keys | join(', ') }}, string_split({{ expr }}, ' ') as words from {{ relation }}) as split_words
+{#- (keys, pos, word) for the words of `expr` (space-separated) of every row of `relation`,
+    with the dialect macros of macros/social_dialect.sql. -#}
+{% macro social_word_positions(relation, keys, expr) -%}
+{%- set split_words -%}
+(select {{ keys | join(', ') }}, {{ social_split_words(expr) }} as words from {{ relation }}) as split_words
+{%- endset -%}
+{{ social_select_exploded(split_words, keys | join(', '), 'words', 'word', 'pos') }}
 {%- endmacro %}
 
 {#- A list of the non-null values among the SQL expressions `values`, in their order. -#}
