@@ -122,9 +122,10 @@ def plan_survey(con, home: Home, record: bool = True,
     return candidates, outcomes
 
 
-def _quarantine(home: Home, source: Path, content_hash: str, wave: int | None,
-                errors: list[Finding]) -> Path:
-    """Move a rejected file to quarantine/ with its machine-readable report next to it."""
+def quarantine_file(home: Home, source: Path, content_hash: str, errors: list[Finding], **keys) -> Path:
+    """Move a rejected file to quarantine/ with its machine-readable report next to it; ``keys``
+    name the file's partition in the report (``wave=2026`` for a survey file, ``month=...`` for
+    a social export)."""
     home.quarantine.mkdir(parents=True, exist_ok=True)
     target = home.quarantine / source.name
     if target.exists() and state.sha256_file(target) != content_hash:
@@ -132,7 +133,7 @@ def _quarantine(home: Home, source: Path, content_hash: str, wave: int | None,
     report = target.with_name(target.name + ".errors.json")
     payload = {
         "file": source.name,
-        "wave": wave,
+        **keys,
         "errors": [e.as_dict() for e in errors],
         "content_hash": content_hash,
         "quarantined_as": home.relative(target),
@@ -218,7 +219,7 @@ def ingest_survey(con, home: Home, run_id: str, max_bad_rows: int = 0,
             result = ValidationResult(cand.wave, [Finding(exc.rule, exc.message, 1)], [], None)
         warnings = [w.message for w in result.warnings]
         if not result.ok:
-            report = home.relative(_quarantine(home, cand.path, cand.content_hash, cand.wave, result.errors))
+            report = home.relative(quarantine_file(home, cand.path, cand.content_hash, result.errors, wave=cand.wave))
             msg = rejection_message(cand.path.name, result.errors, report)
             state.record_file(con, rel, "survey", str(cand.wave), cand.content_hash, "rejected", msg)
             logger.error(msg)
