@@ -1,6 +1,8 @@
 {#- Text normalisation shared by the social classification (tokens and seed terms). -#}
 
-{#- Post text → space-separated tokens: placeholders of masked personal data dropped, a few
+{#- Post text → space-separated tokens: placeholders of masked personal data dropped (the list is
+    privacy.PLACEHOLDERS, orchestration/privacy/rules.py; tests/social/test_privacy_rules.py checks
+    that both name the same), a few
     emoji mapped to the tokens emoneg / emopos, lower case, accents stripped, anything that is
     not a letter or digit a separator (each run of such characters one space). The runs are
     replaced in two steps, other characters first, then runs of spaces: the same string as one
@@ -9,7 +11,7 @@
 trim(regexp_replace(regexp_replace(
     lower(strip_accents(
         regexp_replace(regexp_replace(regexp_replace(coalesce({{ expr }}, ''),
-            '\[(email|telefoon|handle|url|iban)\]', ' ', 'g'),
+            '\[(email|telefoon|handle|url|iban|bsn|adres|postcode|nummer|naam)\]', ' ', 'g'),
             '[🙄😡🤬😤😠👎💩😩😫😭😢🤮😒😑🤦]', ' emoneg ', 'g'),
             '[👍😊🙂😀😁😄😃❤💚💙🙏👏🥰😍💯]', ' emopos ', 'g'))),
     '[^a-z0-9 ]+', ' ', 'g'), ' {2,}', ' ', 'g'))

@@ -107,6 +107,22 @@ def plan_changes(con, home: Home) -> LandingPlan:
     return plan
 
 
+def _record_misnamed(con, home: Home) -> list[dict]:
+    """Files in the landing zone whose names are no delivery name, seen for the first time:
+    recorded ``ignored`` (they belong to no partition) and returned as file outcomes, so the run
+    lists them with the expected pattern and exits 2."""
+    from orchestration.social.ingest import ingest_social
+    from orchestration.survey.ingest import plan_survey
+
+    _, outcomes = plan_survey(con, home, record=True, waves=set())
+    files = [{"path": o.path, "partition": None, "status": "ignored", "rows": 0, "message": o.message}
+             for o in outcomes if o.status == "ignored" and not o.partition]
+    report = ingest_social(con, home, "cli", months=set())
+    files += [{"path": f.path, "partition": None, "status": "ignored", "rows": 0, "message": f.message}
+              for f in report.ignored]
+    return files
+
+
 @dataclass
 class StepTiming:
     step: str
@@ -198,7 +214,6 @@ def run_once(home: Home | None = None, retry_failed: bool = False,
     months), then one build run for what depends on the staged data. Runs use an ephemeral Dagster instance (fast, no
     daemon needed); the audit tables and this summary are the record of a CLI run."""
     from orchestration.publish.publish import current_fingerprint, is_published, remove_stale_temp_files
-    from orchestration.survey.ingest import plan_survey
     from orchestration.survey.weighting import load_targets
     from orchestration.warehouse import state
 
@@ -212,10 +227,7 @@ def run_once(home: Home | None = None, retry_failed: bool = False,
         try:
             remove_stale_temp_files(home)
             plan = plan_changes(con, home)
-            if plan.unnamed:       # recorded as ignored here: they belong to no partition
-                plan_survey(con, home, record=True, waves=set())
-                from orchestration.social.ingest import ingest_social
-                ingest_social(con, home, "cli", months=set())
+            misnamed = _record_misnamed(con, home) if plan.unnamed else []
             pending_kinds = {d.kind for d in state.pending_deliveries(con)}
             targets_hash = load_targets(home.targets_override).content_hash
             up_to_date = is_published(con, home, current_fingerprint(con, targets_hash))
@@ -239,6 +251,7 @@ def run_once(home: Home | None = None, retry_failed: bool = False,
 
         instance = dg.DagsterInstance.ephemeral()
         summary = RunSummary(home, "success")
+        summary.files.extend(misnamed)         # listed with the expected name; the run exits 2
         updated: set[dg.AssetKey] = set()
         # one ingestion run per kind over all its changed partitions (the assets handle several
         # partitions per run; Dagster's start-up cost is paid once, not once per month or wave)
@@ -286,9 +299,10 @@ def run_once(home: Home | None = None, retry_failed: bool = False,
             for f in summary.files:
                 if f["status"] == "staged":
                     f["status"] = "loaded"
-        if any(f["status"] == "rejected" for f in summary.files):
+        if any(f["status"] == "rejected" for f in summary.files) or misnamed:
             summary.status = "rejected"
-            summary.reason = "\n".join(f["message"] for f in summary.files if f["status"] == "rejected")
+            summary.reason = "\n".join(f["message"] for f in summary.files
+                                       if f["status"] == "rejected" or f in misnamed)
     summary.seconds = time.monotonic() - started
     return summary
 

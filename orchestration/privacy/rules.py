@@ -169,6 +169,10 @@ _NOT_NAMES = ("Nederlander", "Nederlandse", "Nederlands", "Belg", "Duitser", "Ma
               "Maandag", "Dinsdag", "Woensdag", "Donderdag", "Vrijdag", "Zaterdag", "Zondag",
               "Januari", "Februari", "Maart", "April", "Mei", "Juni", "Juli", "Augustus", "September",
               "Oktober", "November", "December", "Niet", "Nog", "Echt", "Heel", "Erg", "Zo", "Ook")
+# a bot introducing itself is not a person giving a name: "ik ben Max, de digitale assistent"
+_BOT_INTRO = (",?" + SP + "*(?:" + _alt(ci(w) for w in ("de", "je", "jouw", "uw", "een", "the", "your")) + SP + "+)?"
+              + "(?:" + _alt(ci(w) for w in ("digitale", "virtuele", "slimme", "AI", "AI-")) + SP + "*)?"
+              + _alt(ci(w) for w in ("assistent", "chatbot", "chatassistent", "bot", "assistant", "hulp")))
 _CUSTOMER_WORDS = ("klant", "abonnee", "gebruiker", "lid", "medewerker", "fan", "huurder", "cliënt",
                    "client", "patiënt", "patient", "customer", "user", "member")
 
@@ -222,8 +226,11 @@ _BSN_VALUE = "[0-9](?:[0-9]|" + SP + "|[-.]){7,12}[0-9]\\b"
 def _rules() -> tuple[Rule, ...]:
     companies = _company_names()
     not_names = _alt([re.escape(n) for n in companies + _NOT_NAMES]
-                     + [_NAME_WORD + "[- ]?" + _alt(_CUSTOMER_WORDS)]) + NO_LETTER_NEXT
-    intro_any = _alt([_SELF_INTRO, _GREETING_MET, "\\b[mM]et", "\\b" + _SIGN_OFFS + "[,.!]?" + WS + "*"])
+                     + [_NAME_WORD + "[- ]?" + _alt(_CUSTOMER_WORDS),         # Ziggo-klant
+                        _NAME_WORD + _BOT_INTRO]) + NO_LETTER_NEXT            # Max, de digitale assistent
+    # after an intro, or after a name particle (ik ben Stijn van <company>)
+    intro_any = _alt([_SELF_INTRO, _GREETING_MET, "\\b[mM]et", "\\b" + _SIGN_OFFS + "[,.!]?" + WS + "*",
+                      "\\b" + _PARTICLE + SP])
     return (
         # e-mail first: its domain is not a link, and a link's user@ part is an address
         Rule("email", "[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}", EMAIL),

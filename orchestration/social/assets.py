@@ -11,7 +11,8 @@ from orchestration.survey.ingest import FileOutcome
 
 SOCIAL_RAW = dg.AssetKey(["raw", "social_posts"])
 SOCIAL_MALFORMED = dg.AssetKey(["raw", "social_malformed_lines"])
-_STATUS = {"staged": "staged", "restaged": "staged", "ignored": "ignored", "failed": "rejected"}
+_STATUS = {"staged": "staged", "restaged": "staged", "ignored": "ignored", "failed": "rejected",
+           "rejected": "rejected"}
 
 
 @dg.multi_asset(
@@ -38,7 +39,8 @@ def social_posts(context: AssetExecutionContext, warehouse: WarehouseResource):
         con.close()
     outcomes = [FileOutcome(f.path, "social", f.partition, _STATUS.get(f.status, f.status),
                             f.message or f"{f.lines_read:,} lines ({f.malformed_lines:,} malformed)",
-                            f.valid_lines) for f in report.files]
+                            f.valid_lines, report=f.report)
+                for f in report.files]
     for event in ingestion_events(SOCIAL_RAW, outcomes):
         yield event
         if isinstance(event, dg.MaterializeResult):

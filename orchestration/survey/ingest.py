@@ -154,11 +154,14 @@ def rejection_message(name: str, errors: list[Finding], report: str) -> str:
             f"the full report is {report}. Nothing of it was loaded.")
 
 
-def _masked(texts: pd.Series, mask_text) -> np.ndarray:
-    """``mask_text`` of every answer (None stays None), computed once per distinct answer."""
+def _masked(texts: pd.Series, con=None) -> np.ndarray:
+    """Every answer masked (``privacy.mask_texts``, set-based in DuckDB; None stays None),
+    computed once per distinct answer."""
+    from orchestration.privacy import mask_texts
+
     codes, uniques = pd.factorize(texts, use_na_sentinel=True)
     masked = np.empty(len(uniques) + 1, dtype=object)
-    masked[:-1] = [mask_text(t) for t in uniques]
+    masked[:-1] = mask_texts([str(u) for u in uniques], con)
     masked[-1] = None                       # code -1: no answer
     return masked[codes]
 
@@ -175,11 +178,11 @@ def _as_arrow(frame: pd.DataFrame):
 
 
 def _load(con, home: Home, cand: SurveyCandidate, result: ValidationResult, run_id: str) -> int:
-    from orchestration.privacy import mask_text
-
     typed = result.typed
     rel = home.relative(cand.path)
-    typed["OPEN_MASKED"] = _masked(typed["OPEN"], mask_text)
+    # the raw answer never enters the build database: OPEN holds the masked answer as well
+    typed["OPEN_MASKED"] = _masked(typed["OPEN"], con)
+    typed["OPEN"] = typed["OPEN_MASKED"]
     typed["_delivery_key"] = str(cand.wave)
     typed["_content_hash"] = cand.content_hash
     typed["_source_file"] = rel

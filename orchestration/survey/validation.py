@@ -264,6 +264,17 @@ def _numeric_ids(values: np.ndarray, empty: np.ndarray, integral: np.ndarray) ->
     return pd.Series(text, dtype=object)
 
 
+def _masked_strings(values: pd.Series) -> pd.Series:
+    """The text cells of an unknown column masked (once per distinct text); other cells as they are."""
+    from orchestration.privacy import mask_texts
+
+    texts = sorted({v for v in values if isinstance(v, str)})
+    if not texts:
+        return values
+    masked = dict(zip(texts, mask_texts(texts)))
+    return values.map(lambda v: masked.get(v, v) if isinstance(v, str) else v)
+
+
 def _typed(frame, column, numbers, respids, wave, extra_cols) -> pd.DataFrame:
     n = len(frame)
     out: dict[str, object] = {"wave": np.full(n, wave, dtype=np.int32), "RESPID": respids.astype(str)}
@@ -286,6 +297,8 @@ def _typed(frame, column, numbers, respids, wave, extra_cols) -> pd.DataFrame:
                 "Int64" if var.is_numeric else "string"))
     if extra_cols:
         sub = frame[extra_cols].astype(object).where(frame[extra_cols].notna(), None)
+        for col in sub.columns:     # free text in unknown columns is masked like OPEN (privacy.mask_texts)
+            sub[col] = _masked_strings(sub[col])
         out["_extra_columns"] = [json.dumps(rec, ensure_ascii=False, default=str)
                                  for rec in sub.to_dict(orient="records")]
     else:
