@@ -171,3 +171,12 @@ def test_implausible_dates_and_offsets_are_quarantined_with_their_reason(home):
     assert {i + 1: reason for i, (_, _, reason) in enumerate(PLAUSIBILITY) if reason} == got
     months = rows(home, "select max(year(created_at)) from raw.social_posts")
     assert months[0][0] < 10000
+
+
+def test_every_reason_is_documented():
+    from orchestration.paths import PROJECT_DIR
+    from orchestration.social.parse import REASONS, line_too_long_reason
+
+    doc = (PROJECT_DIR / "docs" / "social.md").read_text(encoding="utf-8")
+    for reason in REASONS + (line_too_long_reason(1 << 20),):
+        assert f"`{reason}`" in doc, reason
