@@ -7,31 +7,16 @@ import os
 import pytest
 
 from orchestration.privacy import pseudonymise
-from orchestration.social.ingest import ingest_social, parse_file_name
+from orchestration.social.ingest import parse_file_name
 from orchestration.warehouse import state
 
 from conftest import TEST_KEY, make_home, post, write_lines  # noqa: E402  (tests/social on sys.path)
+from conftest import ingest_home as run, query_home as rows  # noqa: E402
 
 
 @pytest.fixture
 def home(tmp_path):
     return make_home(tmp_path)
-
-
-def run(home, months=None):
-    con = state.connect(home)
-    try:
-        return ingest_social(con, home, "test-run", months=months)
-    finally:
-        con.close()
-
-
-def rows(home, sql, params=None):
-    con = state.connect(home)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 MALFORMED_CASES = [

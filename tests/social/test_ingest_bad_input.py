@@ -11,30 +11,15 @@ import tracemalloc
 import pytest
 
 from orchestration.social import reader
-from orchestration.social.ingest import ingest_social
+
 from orchestration.warehouse import state
 from conftest import make_home, post, write_lines  # noqa: E402  (tests/social on sys.path)
+from conftest import ingest_home as run, query_home as rows  # noqa: E402
 
 
 @pytest.fixture
 def home(tmp_path):
     return make_home(tmp_path)
-
-
-def run(home):
-    con = state.connect(home)
-    try:
-        return ingest_social(con, home, "test-run")
-    finally:
-        con.close()
-
-
-def rows(home, sql, params=None):
-    con = state.connect(home)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 # --- item 4: a line over the size limit --------------------------------------------------------
