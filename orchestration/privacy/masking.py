@@ -14,7 +14,7 @@ import re
 from typing import Iterable, Sequence
 
 from orchestration.privacy.checked import mask_checked
-from orchestration.privacy.rules import CHECKED_TRIGGER, MASK_TRIGGER, PLAIN_TRIGGER, RULES, python_pattern
+from orchestration.privacy.rules import CHECKED_TRIGGER, MASK_TRIGGER, RULES, python_pattern
 
 _COMPILED = tuple((re.compile(python_pattern(r.pattern), re.ASCII), r.replacement) for r in RULES)
 _CHECKED_RE = re.compile(CHECKED_TRIGGER, re.ASCII)
@@ -66,13 +66,26 @@ def plain_sql(expr: str) -> str:
 
 
 def trigger_sql(expr: str) -> str:
-    """DuckDB expression: can a plain rule change ``expr``? (False: ``plain_sql`` leaves it as it is.)"""
-    return f"regexp_matches({expr}, {_lit(PLAIN_TRIGGER)})"
+    """DuckDB expression: can any rule change ``expr``? (False: it is left as it is.) One RE2 pass
+    over the union of every plain rule's pattern and the checked rules' digit condition."""
+    return f"regexp_matches({expr}, {_lit(MASK_TRIGGER)})"
 
 
 def checked_trigger_sql(expr: str) -> str:
     """DuckDB expression: must the (plain-masked) ``expr`` go through the checked rules in Python?"""
     return f"coalesce(regexp_matches({expr}, {_lit(CHECKED_TRIGGER)}), false)"
+
+
+def masked_sql(source: str, columns: Sequence[str]) -> str:
+    """SELECT over ``source`` (a table or a parenthesised query): all its columns, plus per text
+    column ``c`` the column ``c_m`` with the plain rules applied (only on the rows the trigger
+    selects), plus ``needs_py``: some ``c_m`` must still go through ``finish`` in Python."""
+    hits = ", ".join(f"{trigger_sql(c)} as _hit_{c}" for c in columns)
+    masked = ", ".join(f"case when _hit_{c} then {plain_sql(c)} else {c} end as {c}_m" for c in columns)
+    needs = " or ".join(f"coalesce(_hit_{c} and {checked_trigger_sql(c + '_m')}, false)" for c in columns)
+    drop = ", ".join(f"_hit_{c}" for c in columns)
+    return (f"select * exclude ({drop}), {needs} as needs_py from "
+            f"(select *, {masked} from (select *, {hits} from {source}))")
 
 
 def mask_texts(texts: Iterable[str | None], con=None) -> list[str | None]:
@@ -89,10 +102,7 @@ def mask_texts(texts: Iterable[str | None], con=None) -> list[str | None]:
     try:
         con.register("_mask_input", pa.table({"i": pa.array(range(len(values)), pa.int64()),
                                                "t": pa.array(values, pa.string())}))
-        rows = con.execute(f"""
-            select i, m, {checked_trigger_sql('m')} from (
-                select i, case when {trigger_sql('t')} then {plain_sql('t')} else t end as m
-                from _mask_input) order by i""").fetchall()
+        rows = con.execute(f"select i, t_m, needs_py from ({masked_sql('_mask_input', ['t'])}) order by i").fetchall()
         con.unregister("_mask_input")
     finally:
         if own:

@@ -258,9 +258,9 @@ def _load_file(con, path: Path, rel: str, partition: str, digest: str, run_id: s
                key: bytes) -> SocialFileResult:
     """Load one export, one transaction per block, then stage its delivery (module docstring).
     Blocks are pipelined: while Python finishes the masking and detects the language of block k,
-    a worker thread has DuckDB parse, validate and mask block k + 1 (the connection is used by
-    one thread at a time; DuckDB releases the GIL while it works). Commits happen only while the
-    worker is idle."""
+    a worker thread has DuckDB insert block k - 1, commit it, and parse, validate and mask block
+    k + 1. All database work happens in that one thread, in order (DuckDB releases the GIL
+    while it works), so the connection is never used by two threads at once."""
     result = SocialFileResult(rel, partition, digest, "staged")
     loaded_at = state.now()
     ipad, opad = privacy.hmac_sql_parts(key)
@@ -268,7 +268,16 @@ def _load_file(con, path: Path, rel: str, partition: str, digest: str, run_id: s
     blocks = iter(reader.read_blocks(path, line_limit=limit))
     ctx = (rel, digest, loaded_at)
 
-    def prepare(slot: int):
+    def finish(done) -> None:
+        if done is not None:
+            _finish_block(con, *done, *ctx, ipad, opad)
+            con.execute("commit")
+            con.execute("begin")
+
+    def step(done, slot: int):
+        """Insert and commit the finished block ``done`` (slot, Python result), then prepare the
+        next block into ``slot``; None at the end of the file."""
+        finish(done)
         try:
             block = next(blocks)
         except StopIteration:
@@ -277,20 +286,18 @@ def _load_file(con, path: Path, rel: str, partition: str, digest: str, run_id: s
 
     _delete_rows(con, rel, digest)     # blocks of an earlier, killed load of this content
     con.execute("begin")
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="social-parse")
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="social-load")
     try:
-        current = prepare(0)
+        current, done = step(None, 0), None
         while current is not None:
             slot, (todo, n_lines, n_bad) = current
-            upcoming = pool.submit(prepare, 1 - slot)
+            upcoming = pool.submit(step, done, 1 - slot)
             py = _python_work(todo)
-            current = upcoming.result()
-            _finish_block(con, slot, py, *ctx, ipad, opad)
-            con.execute("commit")
-            con.execute("begin")
+            current, done = upcoming.result(), (slot, py)
             result.lines_read += n_lines
             result.valid_lines += n_lines - n_bad
             result.malformed_lines += n_bad
+        finish(done)
         if result.valid_lines:
             state.stage_delivery(con, KIND, key=rel, partition=partition, path=rel,
                                  content_hash=digest, run_id=run_id)
@@ -344,20 +351,15 @@ def _prepare_block(con, slot: int, block: reader.Block, too_long: str, rel: str,
         [rel, digest, rel, loaded_at])
 
     # masked texts (plain rules, RE2) and the function-word language rule on the raw text
+    source = (f"(select *, {language.dutch_words_sql('low')} as n_nl from "
+              f"(select line_number, title, text, lower(coalesce(title, '') || ' ' || text) as low "
+              f"from {parsed} where reason is null))")
     con.execute(f"""
         create or replace temp table _social_flags_{slot} as
-        select line_number, title_m, text_m,
-               {privacy.checked_trigger_sql('title_m')} or {privacy.checked_trigger_sql('text_m')} as needs_py,
+        select line_number, title_m, text_m, needs_py,
                case when n_nl >= 8 then 'nl'
                     when n_nl >= 3 and not {language.foreign_words_sql('low')} then 'nl' end as fast_lang
-        from (select line_number, low,
-                     case when {privacy.trigger_sql('title')} then {privacy.plain_sql('title')}
-                          else title end as title_m,
-                     case when {privacy.trigger_sql('text')} then {privacy.plain_sql('text')}
-                          else text end as text_m,
-                     {language.dutch_words_sql('low')} as n_nl
-              from (select line_number, title, text, lower(coalesce(title, '') || ' ' || text) as low
-                    from {parsed} where reason is null))""")
+        from ({privacy.masked_sql(source, ["title", "text"])})""")
     todo = con.execute(f"""
         select f.line_number, f.needs_py, f.fast_lang, f.title_m, f.text_m,
                case when f.fast_lang is null then p.title end, case when f.fast_lang is null then p.text end
