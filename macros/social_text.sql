@@ -37,3 +37,8 @@ end)
 {% macro social_month_amsterdam(ts) -%}
 cast(date_trunc('month', timezone('Europe/Amsterdam', {{ ts }})) as date)
 {%- endmacro %}
+
+{#- The file name of a path (what follows the last '/'). -#}
+{% macro social_file_name(path) -%}
+regexp_extract({{ path }}, '[^/]+$')
+{%- endmacro %}

@@ -37,7 +37,7 @@ def cmd_run(args) -> int:
     from orchestration.pipeline import format_summary, headline_figures, run_once
 
     home = _home(args)
-    summary = run_once(home, retry_failed=args.retry_failed)
+    summary = run_once(home, retry_failed=args.retry_failed, full_refresh=args.full_refresh)
     print(format_summary(summary))
     if summary.status != "failed" and not args.quiet:
         figures = headline_figures(summary.home.published_db)
@@ -161,6 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="process the landing zone once (ingest, weight, dbt build, checks, publish)")
     p.add_argument("--retry-failed", action="store_true",
                    help="try again files whose earlier run failed (they are otherwise skipped until they change)")
+    p.add_argument("--full-refresh", action="store_true",
+                   help="rebuild every incremental model (social classification, facts) from all live data")
     p.add_argument("--quiet", action="store_true", help="no headline figures")
     p.set_defaults(func=cmd_run)
 

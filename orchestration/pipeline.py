@@ -139,6 +139,7 @@ class RunSummary:
     steps: list[StepTiming] = field(default_factory=list)
     published: bool = False
     seconds: float = 0.0
+    classified: tuple[int, int] | None = None      # (new post versions classified, live versions)
 
     @property
     def exit_code(self) -> int:
@@ -208,11 +209,22 @@ def _partitions(keys: list[str]) -> dict:
     return {"tags": {ASSET_PARTITION_RANGE_START_TAG: keys[0], ASSET_PARTITION_RANGE_END_TAG: keys[-1]}}
 
 
+def _classified(result) -> tuple[int, int] | None:
+    """(new, live) social post versions from the dbt asset's observation, if it classified."""
+    for event in result.all_events:
+        if event.event_type_value == "ASSET_OBSERVATION":
+            meta = event.event_specific_data.asset_observation.metadata
+            if "classified_versions" in meta:
+                return int(meta["classified_versions"].value), int(meta["live_versions"].value)
+    return None
+
+
 def run_once(home: Home | None = None, retry_failed: bool = False,
-             say: Callable[[str], None] = print) -> RunSummary:
+             say: Callable[[str], None] = print, full_refresh: bool = False) -> RunSummary:
     """Same jobs as the sensors: one ingestion run per kind over its changed partitions (waves,
     months), then one build run for what depends on the staged data. Runs use an ephemeral Dagster instance (fast, no
-    daemon needed); the audit tables and this summary are the record of a CLI run."""
+    daemon needed); the audit tables and this summary are the record of a CLI run. ``full_refresh``
+    rebuilds every incremental model from all live data (and everything else), even with nothing new."""
     from orchestration.publish.publish import current_fingerprint, is_published, remove_stale_temp_files
     from orchestration.survey.weighting import load_targets
     from orchestration.warehouse import state
@@ -233,7 +245,7 @@ def run_once(home: Home | None = None, retry_failed: bool = False,
             up_to_date = is_published(con, home, current_fingerprint(con, targets_hash))
         finally:
             con.close()
-        if plan.empty and not pending_kinds and up_to_date:
+        if plan.empty and not pending_kinds and up_to_date and not full_refresh:
             return RunSummary(home, "noop", "Nothing new in the landing zone; the published database is up to date.",
                               seconds=time.monotonic() - started)
         import dagster as dg      # only now: a run with nothing to do never loads Dagster
@@ -271,14 +283,18 @@ def run_once(home: Home | None = None, retry_failed: bool = False,
             if result.get_asset_materialization_events():
                 updated.add(asset_key)
         updated |= {k for k, kind in zip(RAW_ASSETS, ("survey", "social")) if kind in pending_kinds}
-        if updated or not up_to_date or pending_kinds:
-            rebuild_all = not up_to_date or not updated     # targets/code changed, or a resumed build
+        if updated or not up_to_date or pending_kinds or full_refresh:
+            rebuild_all = not up_to_date or not updated or full_refresh  # targets/code changed, a resumed build
             from orchestration.warehouse.sensors import incremental_selection
 
             selection = None if rebuild_all else incremental_selection(defs.resolve_asset_graph(),
                                                                        sorted(updated, key=str))
-            result = _execute(instance, "build_and_publish", asset_selection=selection)
+            from orchestration.transform.assets import FULL_REFRESH_TAG
+
+            result = _execute(instance, "build_and_publish", asset_selection=selection,
+                              tags={FULL_REFRESH_TAG: "true"} if full_refresh else None)
             summary.run_id = result.run_id
+            summary.classified = _classified(result)
             summary.steps.extend(_step_timings(instance, result.run_id))
             if not result.success:
                 summary.status, summary.reason = "failed", _failure_reason(result)
@@ -378,6 +394,9 @@ def format_summary(summary: RunSummary) -> str:
     if summary.status in ("rejected", "failed") and summary.reason:
         out.append("What went wrong:")
         out.extend("  " + line for line in summary.reason.splitlines())
+    if summary.classified is not None:
+        new, live = summary.classified
+        out.append(f"Social classification: {new:,} new post versions classified ({live:,} live).")
     if summary.steps:
         out.append("Steps: " + ", ".join(f"{s.step} {s.seconds:.1f}s" for s in summary.steps))
     from orchestration.quality.report import summary_lines

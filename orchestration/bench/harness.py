@@ -336,10 +336,11 @@ def product_rule_themes_sql(target: Path) -> str:
         copy (
             select cast(date_trunc('month', timezone('Europe/Amsterdam', p.created_at)) as date) as month,
                    p.platform, t.theme, count(*) as posts
-            from intermediate.int_social__posts as p
-            join (select post_sk, unnest(rule_themes) as theme
-                  from intermediate.int_social__classified_posts) as t on t.post_sk = p.post_sk
-            where p.is_dutch
+            from intermediate.int_social__posts as w
+            join staging.stg_social__posts as p using (delivery_id, line_number)
+            join (select delivery_id, line_number, unnest(rule_themes) as theme
+                  from intermediate.int_social__classified_versions) as t using (delivery_id, line_number)
+            where w.is_dutch
             group by all
         ) to '{target}' (format parquet)"""
 

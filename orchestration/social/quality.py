@@ -44,10 +44,12 @@ def dbt_executable() -> str:
 
 
 def build_social_models(home: Home, tests: bool = False, select: str = "tag:social",
-                        dbt_vars: str | None = None, target: str = "dbt_target") -> subprocess.CompletedProcess:
+                        dbt_vars: str | None = None, target: str = "dbt_target",
+                        full_refresh: bool = False) -> subprocess.CompletedProcess:
     """Run the social dbt models (and seeds) against ``home``'s build database. ``dbt_vars``: a
     YAML mapping for ``--vars``; ``target``: the folder under ``home.state`` for dbt's target (a
-    separate one for other vars keeps the partial parse of the usual one)."""
+    separate one for other vars keeps the partial parse of the usual one); ``full_refresh``:
+    rebuild the incremental models from all live data."""
     env = dict(os.environ)
     env["VOICE_MONITOR_HOME"] = str(home.root)
     env["VOICE_MONITOR_WORK_DB"] = str(home.work_db)
@@ -59,6 +61,8 @@ def build_social_models(home: Home, tests: bool = False, select: str = "tag:soci
         cmd += ["--vars", dbt_vars]
     if not tests:
         cmd += ["--exclude", "resource_type:test"]
+    if full_refresh:
+        cmd.append("--full-refresh")
     result = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=str(PROJECT_DIR))
     if result.returncode != 0:
         raise RuntimeError(f"dbt build failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")

@@ -17,7 +17,7 @@ How:
    into a temporary build database (``ingest_social``: masking, language) and the social dbt
    models are built. A post's features are read from ``intermediate.int_social__post_terms``
    (distinct words, pairs of adjacent words, seed concepts ``concept:…``, ``cue:…``,
-   ``channel:…``) plus the rules' outcome from ``int_social__classified_posts``
+   ``channel:…``) plus the rules' outcome from ``int_social__classified_versions``
    (``rule:<theme>``, ``rule_sentiment:<label>``): exactly the terms the scoring SQL joins with
    the weights. Binary features; a term must occur in at least ``MIN_DF`` training posts.
 2. **Themes.** Per theme an L2-regularised logistic regression (all nine fitted together with
@@ -102,18 +102,18 @@ def extract_features(posts: list[dict], workdir: Path | None = None) -> Features
     try:
         home = Home.from_env(tmp)
         load_into(home, export, name="posts_2025-06_training.jsonl")
-        build_social_models(home, select="+int_social__post_terms +int_social__classified_posts")
+        build_social_models(home, select="+int_social__post_terms +int_social__classified_versions")
         con = duckdb.connect(str(home.work_db), read_only=True)
         try:
             terms: dict[str, set[str]] = {}
             for pid, term in con.execute(
                     "select p.post_id, t.term from intermediate.int_social__post_terms as t "
-                    "join intermediate.int_social__posts as p using (post_sk)").fetchall():
+                    "join intermediate.int_social__posts as p using (delivery_id, line_number)").fetchall():
                 terms.setdefault(pid, set()).add(term)
             rules = {pid: (list(th), sent) for pid, th, sent in con.execute(
                 "select p.post_id, c.rule_themes, c.rule_text_sentiment "
-                "from intermediate.int_social__classified_posts as c "
-                "join intermediate.int_social__posts as p using (post_sk)").fetchall()}
+                "from intermediate.int_social__classified_versions as c "
+                "join intermediate.int_social__posts as p using (delivery_id, line_number)").fetchall()}
         finally:
             con.close()
     finally:
@@ -422,7 +422,7 @@ def nested_cv(docs, y_t, y_s, rules, ratings, folds, log=print) -> dict:
             "sentiment": macro_f1(y_s.argmax(axis=1), pred_s)}
 
 
-# --- scoring with the committed seeds (numpy; the SQL in int_social__classified_posts does the same) --
+# --- scoring with the committed seeds (numpy; the SQL in int_social__classified_versions does the same) --
 
 @dataclass
 class Lexicon:

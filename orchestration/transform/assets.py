@@ -1,6 +1,7 @@
 """dbt models as Dagster assets; dbt tests surface as asset checks."""
 
 
+import datetime as dt
 import os
 from typing import Any, Mapping
 
@@ -47,6 +48,10 @@ class WarehouseTranslator(DagsterDbtTranslator):
 translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
+FULL_REFRESH_TAG = "voice_monitor/full_refresh"       # run tag: rebuild the incremental models from scratch
+CLASSIFIED = dg.AssetKey(["intermediate", "int_social__classified_versions"])
+
+
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator,
             project=dbt_project, name="warehouse_dbt_models")
 def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
@@ -58,11 +63,68 @@ def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, wa
     # --no-write-json: manifest.json and run_results.json (~1.3 MB) are written on every build
     # otherwise, ~0.4 s; nothing reads them (Dagster gets the results from dbt's event stream,
     # and works from the manifest prepared at set-up). Partial parsing is kept.
-    invocation = dbt.cli(["build", "--no-write-json", "--log-level-file", log_level], context=context,
-                         target_path=target)
+    args = ["build", "--no-write-json", "--log-level-file", log_level]
+    fingerprint, full_refresh = _classification_refresh(context, warehouse)
+    if full_refresh:
+        args.append("--full-refresh")
+    started = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    invocation = dbt.cli(args, context=context, target_path=target)
     faults.reached("dbt")              # dbt is running as a child process of this run
     _import_in_background("great_expectations")   # for the quality guards that follow dbt
     yield from invocation.stream()
+    if CLASSIFIED in context.selected_asset_keys:
+        _record_fingerprint(warehouse, fingerprint)
+        yield _classified_observation(context, warehouse, started)
+
+
+def _classification_refresh(context, warehouse: WarehouseResource) -> tuple[str, bool]:
+    """The social classification's fingerprint, and whether this build must be a full refresh:
+    asked for (``voice-monitor run --full-refresh``), or what classification depends on changed
+    since the last build (orchestration/social/fingerprint.py)."""
+    from orchestration.social.fingerprint import KV_KEY, classification_fingerprint
+    from orchestration.warehouse import state
+
+    fingerprint = classification_fingerprint(warehouse.home)
+    if context.run.tags.get(FULL_REFRESH_TAG) == "true":
+        context.log.info("Full refresh asked for: every incremental model is rebuilt from all live data.")
+        return fingerprint, True
+    con = warehouse.connect()
+    try:
+        recorded = state.kv_get(con, KV_KEY)
+        built = state.first_row(con.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'intermediate' "
+            "and table_name = 'int_social__classified_versions'"))[0] > 0
+    finally:
+        con.close()
+    if built and recorded != fingerprint:
+        context.log.info("What the social classification depends on changed (seeds, models, macros, "
+                         "social vars or the pseudonym key): full refresh.")
+        return fingerprint, True
+    return fingerprint, False
+
+
+def _record_fingerprint(warehouse: WarehouseResource, fingerprint: str) -> None:
+    from orchestration.social.fingerprint import KV_KEY
+    from orchestration.warehouse import state
+
+    con = warehouse.connect()
+    try:
+        state.kv_set(con, KV_KEY, fingerprint)
+    finally:
+        con.close()
+
+
+def _classified_observation(context, warehouse: WarehouseResource, started: dt.datetime) -> dg.AssetObservation:
+    """How many post versions this build classified (the new ones), and how many are live."""
+    con = warehouse.connect()
+    try:
+        new, live = con.execute(
+            "select count(*) filter (where built_at >= ?), count(*) "
+            "from intermediate.int_social__classified_versions", [started]).fetchall()[0]
+    finally:
+        con.close()
+    context.log.info(f"Classified {new:,} new social post versions ({live:,} live).")
+    return dg.AssetObservation(asset_key=CLASSIFIED, metadata={"classified_versions": new, "live_versions": live})
 
 
 def _import_in_background(*modules: str) -> None:

@@ -1,6 +1,6 @@
 """The learned lexicon (docs/social.md, "Learned lexicon"): the committed seeds are exactly what
 ``python -m orchestration.social.train_lexicon`` produces, the scoring SQL in
-int_social__classified_posts agrees with a numpy scoring of the same seeds, the dbt vars switch
+int_social__classified_versions agrees with a numpy scoring of the same seeds, the dbt vars switch
 the learned part off, and the training set shares nothing with the labelled test set."""
 
 from __future__ import annotations
@@ -45,12 +45,12 @@ def probe_build(tmp_path_factory) -> Build:
 def _features(build: Build) -> dict[str, tuple[list[str], list[str]]]:
     terms: dict[str, set[str]] = {}
     for pid, term in build.query("select p.post_id, t.term from intermediate.int_social__post_terms as t "
-                                 "join intermediate.int_social__posts as p using (post_sk)"):
+                                 "join intermediate.int_social__posts as p using (delivery_id, line_number)"):
         terms.setdefault(pid, set()).add(term)
     out = {}
     for pid, rule_themes, rule_sentiment in build.query(
-            "select p.post_id, c.rule_themes, c.rule_text_sentiment from intermediate.int_social__classified_posts as c "
-            "join intermediate.int_social__posts as p using (post_sk)"):
+            "select p.post_id, c.rule_themes, c.rule_text_sentiment from intermediate.int_social__classified_versions as c "
+            "join intermediate.int_social__posts as p using (delivery_id, line_number)"):
         doc = terms.get(pid, set()) | {f"rule:{t}" for t in rule_themes} | {f"rule_sentiment:{rule_sentiment}"}
         out[pid] = (sorted(doc), list(rule_themes))
     return out
@@ -60,8 +60,9 @@ def test_sql_scoring_agrees_with_numpy(probe_build):
     lex = T.load_lexicon()
     feats = _features(probe_build)
     rows = probe_build.query(
-        "select p.post_id, c.learned_themes, c.learned_sentiment, c.themes, c.sentiment, p.rating "
-        "from intermediate.int_social__classified_posts as c join intermediate.int_social__posts as p using (post_sk)")
+        "select p.post_id, c.learned_themes, c.learned_sentiment, c.themes, c.sentiment, s.rating "
+        "from intermediate.int_social__classified_versions as c join intermediate.int_social__posts as p using (delivery_id, line_number) "
+        "join staging.stg_social__posts as s using (delivery_id, line_number)")
     assert len(rows) == len(PROBES)
     n_themes = 0
     for pid, learned_themes, learned_sentiment, themes, sentiment, rating in rows:
@@ -78,17 +79,18 @@ def test_sql_scoring_agrees_with_numpy(probe_build):
 
 
 def _run_classified(build: Build, dbt_vars: str) -> None:
-    build_social_models(build.home, select="int_social__classified_posts", dbt_vars=dbt_vars,
-                        target="dbt_target_vars")
+    build_social_models(build.home, select="int_social__classified_versions", dbt_vars=dbt_vars,
+                        target="dbt_target_vars", full_refresh=True)
 
 
 def test_learned_part_can_be_switched_off(probe_build):
     _run_classified(probe_build, "{social_learned_themes: false, social_learned_sentiment: false}")
     try:
         rows = probe_build.query(
-            "select c.themes, c.rule_themes, c.sentiment, c.rule_text_sentiment, p.rating, c.learned_sentiment, "
-            "c.learned_themes from intermediate.int_social__classified_posts as c "
-            "join intermediate.int_social__posts as p using (post_sk)")
+            "select c.themes, c.rule_themes, c.sentiment, c.rule_text_sentiment, s.rating, c.learned_sentiment, "
+            "c.learned_themes from intermediate.int_social__classified_versions as c "
+            "join intermediate.int_social__posts as p using (delivery_id, line_number) "
+            "join staging.stg_social__posts as s using (delivery_id, line_number)")
         assert len(rows) == len(PROBES)
         for themes, rule_themes, sentiment, rule_sentiment, rating, learned, learned_themes in rows:
             assert list(themes) == list(rule_themes)

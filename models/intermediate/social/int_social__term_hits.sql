@@ -1,35 +1,37 @@
--- Where the terms of the classification seeds occur in the Dutch posts, with the terms'
--- attributes (source, code, weight, pattern): one row per (post, field, start position, term)
--- for the fields each source applies to (text for all, the export's company field for sector
--- and company terms). Set-based: every post is tokenised once, seed words (with wildcards) are
--- matched against the *vocabulary* of distinct tokens, and the matches are joined back to the
--- token positions; a phrase is found through its rarest word and then checked word by word
--- against the post's token list. No per-rule pattern per row.
--- Built per batch of posts (macros/batched_table.sql): the rarest word is then that of the
--- batch, which finds the same hits; in one statement over 10M posts DuckDB ran out of memory.
-{{ config(materialized='batched_table', batch_column='post_sk', batch_source='int_social__posts',
-          batch_size=var('social_batch_posts', 250000)) }}
+-- Where the terms of the classification seeds occur in the Dutch post versions, with the
+-- terms' attributes (source, code, weight, pattern): one row per (version, field, start
+-- position, term) for the fields each source applies to (text for all, the export's company
+-- field for sector and company terms). Set-based: every post is tokenised once, seed words
+-- (with wildcards) are matched against the *vocabulary* of distinct tokens, and the matches are
+-- joined back to the token positions; a phrase is found through its rarest word and then
+-- checked word by word against the post's token list. No per-rule pattern per row.
+-- Incremental per segment of a delivery (macros/social_incremental.sql): a version's hits depend
+-- on its own line only, so each new export costs what it contains. Within one computation the
+-- rarest word is that of the segments computed together, which finds the same hits.
+{{ config(post_hook=["{{ social_prune_stale_deliveries() }}"], **social_version_model_config()) }}
 
 with posts as (
     select
-        post_sk,
-        {{ social_normalise("coalesce(title_masked, '') || ' xxtitelxx ' || text_masked") }} as norm_text,
-        {{ social_normalise('company') }} as norm_company
-    from {{ ref('int_social__posts') }}
-    where is_dutch and {{ batch_range('post_sk') }}
+        p.delivery_id,
+        p.segment,
+        p.line_number,
+        {{ social_normalise("coalesce(p.title_masked, '') || ' xxtitelxx ' || p.text_masked") }} as norm_text,
+        {{ social_normalise('p.company') }} as norm_company
+    from {{ ref('stg_social__posts') }} as p
+    where p.lang = 'nl' and {{ social_in_pending_segments('p') }}
 ),
 
 docs as (
-    select post_sk, 'text' as field, string_split(norm_text, ' ') as words
+    select delivery_id, segment, line_number, 'text' as field, string_split(norm_text, ' ') as words
     from posts
     union all
-    select post_sk, 'company' as field, string_split(norm_company, ' ') as words
+    select delivery_id, segment, line_number, 'company' as field, string_split(norm_company, ' ') as words
     from posts
     where norm_company <> ''
 ),
 
 tokens as (
-    select post_sk, field, unnest(words) as token, generate_subscripts(words, 1) as pos
+    select delivery_id, line_number, field, unnest(words) as token, generate_subscripts(words, 1) as pos
     from docs
 ),
 
@@ -76,34 +78,34 @@ vocabulary_hits as (
 ),
 
 anchor_hits as (
-    select t.post_sk, t.field, t.pos - h.anchor_no + 1 as start_pos, h.term_id, h.n_words
+    select t.delivery_id, t.line_number, t.field, t.pos - h.anchor_no + 1 as start_pos, h.term_id, h.n_words
     from tokens as t
     join vocabulary_hits as h on h.token = t.token
 ),
 
 single_word as (
-    select post_sk, field, start_pos as pos, term_id
+    select delivery_id, line_number, field, start_pos as pos, term_id
     from anchor_hits
     where n_words = 1
 ),
 
 phrase_candidates as (
-    select a.post_sk, a.field, a.start_pos, a.term_id, a.n_words, l.words as pattern_words, l.has_wildcard,
+    select a.delivery_id, a.line_number, a.field, a.start_pos, a.term_id, a.n_words, l.words as pattern_words, l.has_wildcard,
            list_slice(d.words, a.start_pos, a.start_pos + a.n_words - 1) as post_words
     from anchor_hits as a
     join lexicon as l on l.term_id = a.term_id
-    join docs as d on d.post_sk = a.post_sk and d.field = a.field
+    join docs as d on d.delivery_id = a.delivery_id and d.line_number = a.line_number and d.field = a.field
     where a.n_words > 1
       and a.start_pos >= 1
       and a.start_pos + a.n_words - 1 <= len(d.words)
 ),
 
 phrases as (
-    select post_sk, field, start_pos as pos, term_id
+    select delivery_id, line_number, field, start_pos as pos, term_id
     from phrase_candidates
     where not has_wildcard and post_words = pattern_words
     union all
-    select post_sk, field, start_pos as pos, term_id
+    select delivery_id, line_number, field, start_pos as pos, term_id
     from phrase_candidates
     where has_wildcard
       and list_bool_and(list_transform(generate_series(1, n_words),
@@ -117,7 +119,10 @@ hits as (
 )
 
 select
-    h.post_sk,
+    {{ social_built_at() }} as built_at,
+    h.delivery_id,
+    {{ social_segment('h.line_number') }} as segment,
+    h.line_number,
     h.field,
     h.pos,
     l.n_words,

@@ -2,7 +2,7 @@
 select
     r._delivery_key as delivery_key,
     r._source_file as source_file,
-    regexp_extract(r._source_file, '[^/]+$') as file_name,
+    {{ social_file_name("r._source_file") }} as file_name,
     d."partition" as export_month,
     r.line_number,
     r.reason

@@ -1,24 +1,41 @@
--- Sector, themes (multi-label), sentiment and channel mentions of every Dutch post, from the
--- term occurrences and the rules in the seeds, combined with the learned lexicon
+-- Sector, themes (multi-label), sentiment and channel mentions of every Dutch post version,
+-- from the term occurrences and the rules in the seeds, combined with the learned lexicon
 -- (docs/social.md, "Learned lexicon"): seeds social_theme_weights / social_theme_thresholds
 -- and social_sentiment_weights / social_sentiment_intercepts, written by
 -- `python -m orchestration.social.train_lexicon`. The dbt vars social_learned_themes and
 -- social_learned_sentiment (default true) switch the learned part off (rules only).
--- Built per batch of posts (macros/batched_table.sql): a post's classification depends on its own
--- rows only, so the batches' results are those of one statement, with bounded memory.
-{{ config(materialized='batched_table', batch_column='post_sk', batch_source='int_social__posts',
-          batch_size=var('social_batch_posts', 250000)) }}
+-- Incremental per segment of a delivery (macros/social_incremental.sql): a version's
+-- classification depends on its own line and the seeds only, so each new export costs what it
+-- contains; int_social__posts then picks the winning version of every post. Inside one
+-- computation a version is keyed by post_sk (its delivery's number among the segments computed
+-- together, and its line number), so the joins below are on one integer.
+{{ config(post_hook=["{{ social_prune_stale_deliveries() }}"], **social_version_model_config()) }}
 {%- set learned_themes = var('social_learned_themes', true) %}
 {%- set learned_sentiment = var('social_learned_sentiment', true) %}
-with posts as (
-    select post_sk, rating from {{ ref('int_social__posts') }}
-    where is_dutch and {{ batch_range('post_sk') }}
+with deliveries as (
+    select delivery_id, row_number() over (order by delivery_id) as delivery_no
+    from (select distinct delivery_id from {{ social_pending_segments() }} as s) as d
+),
+
+posts as (
+    select
+        d.delivery_no * 4294967296 + p.line_number as post_sk,
+        p.delivery_id,
+        p.segment,
+        p.line_number,
+        p.rating,
+        p.title_masked,
+        p.text_masked
+    from {{ ref('stg_social__posts') }} as p
+    join deliveries as d on d.delivery_id = p.delivery_id
+    where p.lang = 'nl' and {{ social_in_pending_segments('p') }}
 ),
 
 hits as (
-    select post_sk, field, pos, n_words, source, code, weight, term_id
-    from {{ ref('int_social__term_hits') }}
-    where {{ batch_range('post_sk') }}
+    select p.post_sk, h.field, h.pos, h.n_words, h.source, h.code, h.weight, h.term_id
+    from {{ ref('int_social__term_hits') }} as h
+    join posts as p on p.delivery_id = h.delivery_id and p.line_number = h.line_number
+    where {{ social_in_pending_segments('h') }}
 ),
 
 taxonomy as (
@@ -253,9 +270,12 @@ rule_sentiment as (
                        'wachttijd', 'bereikbaarheid', 'bot_of_mens', 'opgelost'] %}
 {%- set sentiment_codes = ['negatief', 'neutraal', 'positief'] %}
 -- a post's terms (words, word pairs, concepts) plus what the rules concluded
+post_terms as (
+    {{ social_post_terms('posts', 'hits', 'post_sk') }}
+),
+
 learned_terms as (
-    select post_sk, term from {{ ref('int_social__post_terms') }}
-    where {{ batch_range('post_sk') }}
+    select post_sk, term from post_terms
     union all
     select post_sk, 'rule:' || theme from fired
     union all
@@ -370,7 +390,10 @@ learned_sentiments as (select null::bigint as post_sk, null::varchar as sentimen
 {%- endif %}
 
 select
-    r.post_sk,
+    {{ social_built_at() }} as built_at,
+    p.delivery_id,
+    p.segment,
+    p.line_number,
     r.sector,
     r.sector_score,
     {% if learned_themes -%}
@@ -398,5 +421,6 @@ select
     r.rule_text_sentiment,
     ls.sentiment as learned_sentiment
 from rule_sentiment as r
+join posts as p on p.post_sk = r.post_sk
 left join learned_theme_lists as lt on lt.post_sk = r.post_sk
 left join learned_sentiments as ls on ls.post_sk = r.post_sk
