@@ -102,7 +102,7 @@ def extract_features(posts: list[dict], workdir: Path | None = None) -> Features
     try:
         home = Home.from_env(tmp)
         load_into(home, export, name="posts_2025-06_training.jsonl")
-        build_social_models(home, select="+int_social__post_terms +int_social__classified_versions")
+        build_social_models(home, select="+int_social__post_terms +int_social__classified_versions +int_social__posts")
         con = duckdb.connect(str(home.work_db), read_only=True)
         try:
             terms: dict[str, set[str]] = {}
