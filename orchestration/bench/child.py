@@ -4,8 +4,9 @@ memory are measured from outside). ``python -m orchestration.bench.child TASK --
 Tasks:
 
 * ``sample --home H``: ``voice-monitor sample`` into H.
-* ``run --home H``: ``voice-monitor run`` on H, exactly as the CLI does it (summary, headline
-  figures, report), with the run summary's step timings and the file outcomes captured.
+* ``run --home H [--full-refresh]``: ``voice-monitor run`` on H, exactly as the CLI does it
+  (summary, headline figures, report), with the run summary's step timings, the file outcomes and
+  the number of post versions classified captured.
 * ``anchor-survey --files F...``: the handwritten DuckDB + numpy channel-preference mart.
 * ``anchor-social --files F...``: the handwritten DuckDB social theme counts.
 * ``rake --engine project|weightipy|cells --files F...``: raking of every wave in the files.
@@ -66,7 +67,7 @@ def task_run(args) -> dict:
 
     t0 = time.perf_counter()
     try:
-        rc = main(["--home", args.home, "run"])
+        rc = main(["--home", args.home, "run"] + (["--full-refresh"] if args.full_refresh else []))
     finally:
         if progress:
             progress.stop()
@@ -80,6 +81,7 @@ def task_run(args) -> dict:
         "status": getattr(summary, "status", None),
         "reason": getattr(summary, "reason", None),
         "published": getattr(summary, "published", None),
+        "classified": getattr(summary, "classified", None),
         "steps": [{"step": s.step, "seconds": s.seconds} for s in getattr(summary, "steps", [])],
         "files": [{k: f.get(k) for k in ("path", "status", "rows", "seconds")}
                   for f in getattr(summary, "files", [])],
@@ -182,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--result", help="write the anchor's result table here (Parquet)")
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--memory-limit", default="")
+    p.add_argument("--full-refresh", action="store_true", help="run: voice-monitor run --full-refresh")
     p.add_argument("--progress", action="store_true",
                    help="run: write the step timings so far to OUT.progress every second")
     args = p.parse_args(argv)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-ORDER = ("demo", "incremental", "noop", "survey", "anchor_survey", "raking", "social", "anchor_social")
+ORDER = ("demo", "incremental", "noop", "survey", "anchor_survey", "raking", "social", "social_increment",
+         "anchor_social")
 QUICK = {"respondents": 2_000, "posts": 20_000, "repeat": 1}     # --quick sizes
 
 

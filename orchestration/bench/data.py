@@ -13,6 +13,9 @@ SOCIAL_SEED = 7
 INCREMENT_SEED = 2026
 INCREMENT_POSTS = 250          # about one month of the demo's social exports
 INCREMENT_NAME = "posts_2026-01.jsonl"
+SCALE_INCREMENT_SEED = 2027         # the monthly export that arrives after the history (other post ids)
+SCALE_INCREMENT_NAME = "posts_2026-02.jsonl"
+REEXPORT_SHARE = 0.02               # of the new export's lines: later versions of posts of the history
 
 
 def _done(folder: Path, spec: dict) -> bool:
@@ -52,6 +55,43 @@ def social_files(root: Path, posts: int) -> list[Path]:
     return [target]
 
 
+def scale_increment_file(root: Path, posts: int, history: Path) -> Path:
+    """A new monthly export of ``posts`` new posts (write_benchmark_export with other ids), plus
+    re-exports of posts of the ``history`` export (its first valid lines, ``REEXPORT_SHARE`` of
+    ``posts``) with a later collected_at and an edited text: they supersede the versions loaded
+    before, in an earlier month's file."""
+    import json
+
+    from orchestration.social.sample import write_benchmark_export
+
+    folder = root / f"social_increment_{posts}"
+    n_reexports = int(posts * REEXPORT_SHARE)
+    spec = {"kind": "social_increment", "posts": posts, "seed": SCALE_INCREMENT_SEED,
+            "history": history.name, "history_bytes": history.stat().st_size, "reexports": n_reexports}
+    target = folder / SCALE_INCREMENT_NAME
+    if not _done(folder, spec) or not target.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        write_benchmark_export(target, n_posts=posts, seed=SCALE_INCREMENT_SEED)
+        lines = []
+        with open(history, encoding="utf-8") as fh:
+            for raw in fh:
+                try:
+                    post = json.loads(raw)
+                except ValueError:
+                    continue
+                if not isinstance(post, dict) or not isinstance(post.get("text"), str):
+                    continue
+                post["collected_at"] = "2026-03-01T06:00:00+01:00"
+                post["text"] += " Update: nog steeds geen reactie."
+                lines.append(json.dumps(post, ensure_ascii=False))
+                if len(lines) >= n_reexports:
+                    break
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.write("\n".join(lines) + "\n")
+        _mark(folder, spec)
+    return target
+
+
 def increment_file(root: Path) -> Path:
     """A new monthly export (about one demo month of posts) for the incremental scenario."""
     from orchestration.social.sample import write_benchmark_export
@@ -77,6 +117,14 @@ def link_into(files: list[Path], folder: Path) -> None:
             os.link(f, dest)
         except OSError:
             shutil.copy2(f, dest)
+
+
+def copy_home(source: Path, target: Path) -> Path:
+    """A copy of a home at ``target`` (its databases are written in place, so no links)."""
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(source, target, symlinks=True)
+    return target
 
 
 def fresh_home(path: Path) -> Path:

@@ -23,7 +23,9 @@ from orchestration.bench import data
 from orchestration.bench.monitor import load_average, python_child
 
 STAGES = ("startup", "orchestration", "ingest", "validate", "weight", "dbt", "checks", "publish", "report")
-SCENARIOS = ("demo", "incremental", "noop", "survey", "social")
+SCENARIOS = ("demo", "incremental", "noop", "survey", "social", "social_increment")
+SOCIAL_TABLES = ("marts.fct_social_posts", "marts.mart_social_themes", "marts.mart_social_volume",
+                 "marts.mart_social_quotes", "audit.social_load_totals", "audit.social_quarantine")
 ANCHORS = ("anchor_survey", "anchor_social", "raking")
 
 
@@ -136,12 +138,15 @@ class Bench:
         m.detail["peak_rss_by_process"] = res.peak_by_process or {}
         return m, payload
 
-    def _product_run(self, scenario: str, rep: int, home: Path, timeout: float | None = None) -> Measurement:
-        args = ["run", "--home", str(home)] + (["--progress"] if timeout else [])
+    def _product_run(self, scenario: str, rep: int, home: Path, timeout: float | None = None,
+                     full_refresh: bool = False) -> Measurement:
+        args = ["run", "--home", str(home)] + (["--progress"] if timeout else []) \
+            + (["--full-refresh"] if full_refresh else [])
         m, payload = self._child(scenario, rep, args, timeout=timeout)
         m.ok = m.ok and payload.get("status") in ("success", "noop")
         m.stages = run_stages(payload, m.wall)
         m.detail.update({"steps": payload.get("steps"), "files": payload.get("files"),
+                         "classified": payload.get("classified"),
                          "reason": (payload.get("reason") or "")[:2000]})
         if payload.get("status") == "timeout":
             m.detail["timeout"] = timeout
@@ -231,6 +236,57 @@ class Bench:
         self._scale_runs("social", files, self.sizes.social_timeout,
                          {"posts": n, "file_bytes": sum(f.stat().st_size for f in files)})
         self._keep_rule_themes("social")
+
+    def social_increment(self) -> None:
+        """A new monthly export of a tenth of the scale's posts (new ids, plus 2% re-exports of the
+        history's posts): into an empty home, and into the warehouse the social scenario left
+        (the history); then that warehouse rebuilt with ``--full-refresh``, whose published social
+        tables must equal the incremental run's (each new export must cost what it contains, and
+        both paths give identical tables)."""
+        n = self.sizes.posts
+        history_files = data.social_files(self.inputs, n)
+        new_file = data.scale_increment_file(self.inputs, max(n // 10, 1), history_files[0])
+        detail = {"posts": max(n // 10, 1), "history_posts": n, "file_bytes": new_file.stat().st_size}
+        self.say(f"social_increment: a new export of {detail['posts']:,} posts into an empty home")
+        for rep in range(1, self.sizes.repeat + 1):
+            home = data.fresh_home(self.workdir / "homes" / "social_increment_empty")
+            data.link_into([new_file], home / "landing" / "social")
+            m = self._product_run("social_increment_empty", rep, home, timeout=self.sizes.social_timeout)
+            m.detail.update(detail)
+            self._record(m)
+        history = self._social_history()
+        self.say(f"social_increment: the same export into the warehouse holding {n:,} posts")
+        home = self.workdir / "homes" / "social_increment"
+        for rep in range(1, self.sizes.repeat + 1):
+            data.copy_home(history, home)
+            data.link_into([new_file], home / "landing" / "social")
+            m = self._product_run("social_increment_history", rep, home, timeout=self.sizes.social_timeout)
+            m.detail.update(detail)
+            self._record(m)
+        self.say("social_increment: the same warehouse rebuilt with --full-refresh")
+        refreshed = self.workdir / "homes" / "social_full_refresh"
+        data.copy_home(home, refreshed)
+        m = self._product_run("social_full_refresh", 1, refreshed, timeout=self.sizes.social_timeout,
+                              full_refresh=True)
+        m.detail.update(detail)
+        self._record(m)
+        self.extra["social_refresh_check"] = compare_published_tables(
+            home / "warehouse" / "voice_monitor.duckdb", refreshed / "warehouse" / "voice_monitor.duckdb",
+            SOCIAL_TABLES)
+        for folder in ("social_increment_empty", "social_increment", "social_full_refresh"):
+            shutil.rmtree(self.workdir / "homes" / folder, ignore_errors=True)
+
+    def _social_history(self) -> Path:
+        """The warehouse the social scenario left (running it once if it has not run)."""
+        home = self.workdir / "homes" / "social"
+        if not (home / "warehouse" / "voice_monitor.duckdb").exists():
+            self.say("  (no social home yet: running the social scenario once first)")
+            repeat, self.sizes.repeat = self.sizes.repeat, 1
+            try:
+                self.social()
+            finally:
+                self.sizes.repeat = repeat
+        return home
 
     def _scale_runs(self, kind: str, files: list[Path], timeout: float, detail: dict) -> None:
         """``run`` from an empty home with ``files`` in its landing folder of ``kind``, repeated."""
@@ -343,6 +399,28 @@ def product_rule_themes_sql(target: Path) -> str:
             where w.is_dutch
             group by all
         ) to '{target}' (format parquet)"""
+
+
+def compare_published_tables(one: Path, other: Path, tables: tuple[str, ...]) -> dict:
+    """Whether two published databases hold the same rows in ``tables``: per table the row count
+    and an order-independent checksum of all columns (the sum of the rows' hashes)."""
+    if not (one.exists() and other.exists()):
+        return {"compared": False}
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{one}' as one (read_only)")
+        con.execute(f"attach '{other}' as other (read_only)")
+        out = {"compared": True, "tables": {}}
+        for table in tables:
+            figures = [con.execute(f"select count(*), coalesce(sum(hash(t)::hugeint), 0)::varchar "
+                                   f"from {db}.{table} as t").fetchall()[0] for db in ("one", "other")]
+            out["tables"][table] = {"rows": figures[0][0], "equal": figures[0] == figures[1]}
+        out["equal"] = all(t["equal"] for t in out["tables"].values())
+        return out
+    finally:
+        con.close()
 
 
 def compare_channel(product: Path, anchor: Path) -> dict:
