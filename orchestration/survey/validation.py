@@ -264,15 +264,16 @@ def _numeric_ids(values: np.ndarray, empty: np.ndarray, integral: np.ndarray) ->
     return pd.Series(text, dtype=object)
 
 
-def _masked_strings(values: pd.Series) -> pd.Series:
-    """The text cells of an unknown column masked (once per distinct text); other cells as they are."""
+def _masked_strings(frame: pd.DataFrame) -> pd.DataFrame:
+    """The text cells of unknown columns masked like OPEN (``privacy.mask_texts``, once per
+    distinct text over all the columns); other cells as they are."""
     from orchestration.privacy import mask_texts
 
-    texts = sorted({v for v in values if isinstance(v, str)})
+    texts = sorted({v for col in frame.columns for v in frame[col] if isinstance(v, str)})
     if not texts:
-        return values
+        return frame
     masked = dict(zip(texts, mask_texts(texts)))
-    return values.map(lambda v: masked.get(v, v) if isinstance(v, str) else v)
+    return frame.apply(lambda s: s.map(lambda v: masked.get(v, v) if isinstance(v, str) else v))
 
 
 def _typed(frame, column, numbers, respids, wave, extra_cols) -> pd.DataFrame:
@@ -296,9 +297,7 @@ def _typed(frame, column, numbers, respids, wave, extra_cols) -> pd.DataFrame:
             out[name] = pd.array([pd.NA] * n, dtype="Float64" if name == "GEWICHT" else (
                 "Int64" if var.is_numeric else "string"))
     if extra_cols:
-        sub = frame[extra_cols].astype(object).where(frame[extra_cols].notna(), None)
-        for col in sub.columns:     # free text in unknown columns is masked like OPEN (privacy.mask_texts)
-            sub[col] = _masked_strings(sub[col])
+        sub = _masked_strings(frame[extra_cols].astype(object).where(frame[extra_cols].notna(), None))
         out["_extra_columns"] = [json.dumps(rec, ensure_ascii=False, default=str)
                                  for rec in sub.to_dict(orient="records")]
     else:
