@@ -71,17 +71,12 @@ def _jtype(value: str) -> str:
             f"else json_type({value}) end)")
 
 
-def _offset_minutes(value: str) -> str:
-    """SQL: the UTC offset of an ISO timestamp text in minutes (absolute), 0 for Z."""
-    parts = f"regexp_extract({value}, '[+-]([0-9]{{2}}):?([0-9]{{2}})?$', ['h', 'm'])"
-    return (f"(coalesce(try_cast(nullif({parts}.h, '') as integer), 0) * 60 "
-            f"+ coalesce(try_cast(nullif({parts}.m, '') as integer), 0))")
-
-
 def _offset_ok(value: str) -> str:
-    parts = f"regexp_extract({value}, '[+-]([0-9]{{2}}):?([0-9]{{2}})?$', ['h', 'm'])"
-    return (f"({_offset_minutes(value)} <= {MAX_OFFSET_MINUTES} "
-            f"and coalesce(try_cast(nullif({parts}.m, '') as integer), 0) < 60)")
+    """SQL: is the UTC offset at the end of an ISO timestamp text within ±14:00 (minutes < 60)?
+    ``Z`` is 0; the text already matched TIMESTAMP_RE."""
+    hours = f"coalesce(try_cast(nullif(regexp_extract({value}, '[+-]([0-9]{{2}}):?([0-9]{{2}})?$', 1), '') as integer), 0)"
+    minutes = f"coalesce(try_cast(nullif(regexp_extract({value}, '[+-]([0-9]{{2}}):?([0-9]{{2}})?$', 2), '') as integer), 0)"
+    return f"({minutes} < 60 and {hours} * 60 + {minutes} <= {MAX_OFFSET_MINUTES})"
 
 
 # {slot} is the block's slot; the load time is the only parameter
