@@ -1,12 +1,14 @@
 {#- Text normalisation shared by the social classification (tokens and seed terms). -#}
 
-{#- Post text → space-separated tokens: placeholders of masked personal data dropped, a few
+{#- Post text → space-separated tokens: placeholders of masked personal data dropped (the list is
+    privacy.PLACEHOLDERS, orchestration/privacy/rules.py; tests/social/test_privacy_rules.py checks
+    that both name the same), a few
     emoji mapped to the tokens emoneg / emopos, lower case, accents stripped, anything that is
     not a letter or digit a separator (each run of such characters one space). The runs are
     replaced in two steps, other characters first, then runs of spaces: the same string as one
     '[^a-z0-9]+' replacement, which matched at every space and took twice the time. -#}
 {% macro social_normalise(expr) -%}
-{%- set masked = social_regexp_replace_all("coalesce(" ~ expr ~ ", '')", "'\\[(email|telefoon|handle|url|iban)\\]'", "' '") -%}
+{%- set masked = social_regexp_replace_all("coalesce(" ~ expr ~ ", '')", "'\\[(email|telefoon|handle|url|iban|bsn|adres|postcode|nummer|naam)\\]'", "' '") -%}
 {%- set emoneg = social_regexp_replace_all(masked, "'[🙄😡🤬😤😠👎💩😩😫😭😢🤮😒😑🤦]'", "' emoneg '") -%}
 {%- set emopos = social_regexp_replace_all(emoneg, "'[👍😊🙂😀😁😄😃❤💚💙🙏👏🥰😍💯]'", "' emopos '") -%}
 {%- set letters = social_regexp_replace_all("lower(" ~ social_strip_accents(emopos) ~ ")", "'[^a-z0-9 ]+'", "' '") -%}

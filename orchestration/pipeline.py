@@ -133,6 +133,22 @@ def plan_changes(con, home: Home) -> LandingPlan:
     return plan
 
 
+def _record_misnamed(con, home: Home) -> list[dict]:
+    """Files in the landing zone whose names are no delivery name, seen for the first time:
+    recorded ``ignored`` (they belong to no partition) and returned as file outcomes, so the run
+    lists them with the expected pattern and exits 2."""
+    from orchestration.social.ingest import ingest_social
+    from orchestration.survey.ingest import plan_survey
+
+    _, outcomes = plan_survey(con, home, record=True, waves=set())
+    files = [{"path": o.path, "partition": None, "status": "ignored", "rows": 0, "message": o.message}
+             for o in outcomes if o.status == "ignored" and not o.partition]
+    report = ingest_social(con, home, "cli", months=set())
+    files += [{"path": f.path, "partition": None, "status": "ignored", "rows": 0, "message": f.message}
+              for f in report.ignored]
+    return files
+
+
 @dataclass
 class StepTiming:
     step: str
@@ -339,7 +355,6 @@ def _run_locked(home: Home, say: Callable[[str], None], accept: Sequence[str], d
                 notes: list[str], full_refresh: bool = False) -> RunSummary:
     from orchestration.publish.publish import current_fingerprint, is_published, remove_stale_temp_files
     from orchestration.run_safety import check_published_copy, settle_ingestion_failure, start_of_run, waiting_holds
-    from orchestration.survey.ingest import plan_survey
     from orchestration.survey.weighting import load_targets
     from orchestration.warehouse import holds, state
 
@@ -349,10 +364,7 @@ def _run_locked(home: Home, say: Callable[[str], None], accept: Sequence[str], d
         notes += start_of_run(con, home, accept, drop)
         remove_stale_temp_files(home)
         plan = plan_changes(con, home)
-        if plan.unnamed:       # recorded as ignored here: they belong to no partition
-            plan_survey(con, home, record=True, waves=set())
-            from orchestration.social.ingest import ingest_social
-            ingest_social(con, home, "cli", months=set())
+        misnamed = _record_misnamed(con, home) if plan.unnamed else []
         pending_kinds = {d.kind for d in state.pending_deliveries(con)}
         targets_hash = load_targets(home.targets_override).content_hash
         copy = check_published_copy(con, home, targets_hash, notes)      # may publish it again
@@ -378,6 +390,7 @@ def _run_locked(home: Home, say: Callable[[str], None], accept: Sequence[str], d
 
     instance = dg.DagsterInstance.ephemeral()
     summary = RunSummary(home, "success", notes=notes, published=copy == "republished")
+    summary.files.extend(misnamed)         # listed with the expected name; the run exits 2
     updated: set[dg.AssetKey] = set()
     # one ingestion run per kind over all its changed partitions (the assets handle several
     # partitions per run; Dagster's start-up cost is paid once, not once per month or wave)
@@ -412,9 +425,10 @@ def _run_locked(home: Home, say: Callable[[str], None], accept: Sequence[str], d
         for f in summary.files:
             if f["status"] == "staged":
                 f["status"] = "loaded"
-    if any(f["status"] == "rejected" for f in summary.files):
+    if any(f["status"] == "rejected" for f in summary.files) or misnamed:
         summary.status = "rejected"
-        summary.reason = "\n".join(f["message"] for f in summary.files if f["status"] == "rejected")
+        summary.reason = "\n".join(f["message"] for f in summary.files
+                                   if f["status"] == "rejected" or f in misnamed)
     return summary
 
 

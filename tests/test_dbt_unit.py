@@ -137,7 +137,7 @@ def _compiled(home: Home) -> dict[str, str]:
 def unit_build(tmp_path_factory):
     """The unit tests run by ``dbt build`` of the survey engine in a fresh home (empty tables:
     dbt builds the parents the unit tests take their column types from)."""
-    from orchestration.social.quality import build_social_models
+    from tools.classifier.production import build_social_models
     from orchestration.warehouse import state
 
     home = Home.from_env(tmp_path_factory.mktemp("dbt_unit")).ensure()

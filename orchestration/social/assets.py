@@ -11,7 +11,8 @@ from orchestration.survey.ingest import FileOutcome
 
 SOCIAL_RAW = dg.AssetKey(["raw", "social_posts"])
 SOCIAL_MALFORMED = dg.AssetKey(["raw", "social_malformed_lines"])
-_STATUS = {"staged": "staged", "restaged": "staged", "ignored": "ignored", "failed": "rejected"}
+_STATUS = {"staged": "staged", "restaged": "staged", "ignored": "ignored", "failed": "rejected",
+           "rejected": "rejected"}
 
 
 @dg.multi_asset(
@@ -42,7 +43,7 @@ def social_posts(context: AssetExecutionContext, warehouse: WarehouseResource):
                                months=set(context.partition_keys), **loaders)
         outcomes = [FileOutcome(f.path, "social", f.partition, _STATUS.get(f.status, f.status),
                                 f.message or f"{f.lines_read:,} lines ({f.malformed_lines:,} malformed)",
-                                f.valid_lines) for f in report.files]
+                                f.valid_lines, report=f.report) for f in report.files]
         hold_risky_redeliveries(con, warehouse.home, outcomes, context.log)
     finally:
         con.close()

@@ -63,8 +63,9 @@ def fast_language(text: str | None) -> str | None:
 
 def dutch_words_sql(expr: str) -> str:
     """DuckDB expression: number of distinct Dutch function words in ``expr`` (lower-cased)."""
+    # the whole match (group 0) of a non-capturing alternation: RE2 finds it without tracking groups
     return (f"len(list_distinct(regexp_extract_all({expr}, "
-            f"'\\b(" + "|".join(sorted(DUTCH_WORDS)) + ")\\b', 1)))")
+            f"'\\b(?:" + "|".join(sorted(DUTCH_WORDS)) + ")\\b')))")
 
 
 def foreign_words_sql(expr: str) -> str:

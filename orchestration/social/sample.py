@@ -275,11 +275,14 @@ def _lines(b: _Block, collected: np.ndarray, coll_style: np.ndarray, created_sty
             for i, p, c, k, a, t, x, r, co, u in parts]
 
 
+def _export_base(month: int) -> np.datetime64:
+    y, m = (YEAR + 1, 1) if month == 12 else (YEAR, month + 1)
+    return np.datetime64(f"{y}-{m:02d}-02T05:00:00")
+
+
 def _export_time(month: int, rng, n) -> np.ndarray:
     """collected_at of the regular monthly export: the first days of the next month."""
-    y, m = (YEAR + 1, 1) if month == 12 else (YEAR, month + 1)
-    base = np.datetime64(f"{y}-{m:02d}-02T05:00:00")
-    return base + rng.integers(0, 36 * 3600, size=n).astype("timedelta64[s]")
+    return _export_base(month) + rng.integers(0, 36 * 3600, size=n).astype("timedelta64[s]")
 
 
 # --- the calibrated sample ---------------------------------------------------------------
@@ -434,9 +437,13 @@ def write_benchmark_export(path: Path, n_posts: int = 1_000_000, seed: int = 7,
             lines += _lines(b, coll[dup] + np.timedelta64(3, "D"), style[dup], style[dup],
                             text_override=b.text[dup] + " " + _UPDATES[0], idx=dup)
             nf = max(1, n // 100)
-            fb = _foreign_block(rng, nf, rng.choice(np.arange(1, 13), size=nf),
-                                np.arange(n_posts + start, n_posts + start + nf), seed)
-            lines += _lines(fb, _export_time(1, rng, nf), np.ones(nf, int), np.zeros(nf, int))
+            f_months = rng.choice(np.arange(1, 13), size=nf)
+            fb = _foreign_block(rng, nf, f_months, np.arange(n_posts + start, n_posts + start + nf), seed)
+            # exported after the month they were posted in (the same draws as before, moved to
+            # that month's export: a post collected before it was created is quarantined)
+            f_coll = _export_time(1, rng, nf) + (np.array([_export_base(int(m)) for m in f_months])
+                                                 - _export_base(1))
+            lines += _lines(fb, f_coll, np.ones(nf, int), np.zeros(nf, int))
             lines.append(MALFORMED[0][1])
             fh.write("\n".join(lines))
             fh.write("\n")

@@ -4,7 +4,7 @@ validation, masking, pseudonyms and language have one definition for both engine
 
 A file is cut into byte ranges. A first Spark job counts the line ends of every range, which
 gives the physical number of each range's first line; a second one (``mapInArrow``) has every
-task read the lines that start in its range, block by block (``ingest._blocks``, the same line
+task read the lines that start in its range, block by block (``reader.read_blocks``, the same line
 splitting, BOM and blank-line rules), and run ``process_block`` on each block. The rows are
 written by Spark as Parquet, one folder per delivery (path and content hash) under
 ``$VOICE_MONITOR_SPARK_DATA/raw/``; the delivery is then staged in the build database exactly as
@@ -25,6 +25,7 @@ import numpy as np
 import pyarrow as pa
 
 from orchestration.social import ingest as social_ingest
+from orchestration.social import reader
 from orchestration.spark import settings
 from orchestration.spark.session import spark_session
 from orchestration.warehouse import state
@@ -107,8 +108,8 @@ def _tasks(path: str, rel: str, digest: str, loaded_at, key: bytes, size: int):
                 first, end, number = _lines_of_range(path, start, stop, before, size)
                 if end <= first:
                     continue
-                for numbers, values in social_ingest._blocks(Path(path), start=first, stop=end, first_line=number):
-                    posts, bad = social_ingest.process_block(numbers, values, rel, digest, loaded_at, key)
+                for block in reader.read_blocks(Path(path), start=first, stop=end, first_line=number):
+                    posts, bad = social_ingest.process_block(block, rel, digest, loaded_at, key)
                     posts = posts.cast(POSTS_SCHEMA).append_column("reason", pa.nulls(posts.num_rows, pa.string()))
                     bad = bad.cast(MALFORMED_SCHEMA)
                     filler = {f.name: pa.nulls(bad.num_rows, f.type) for f in POSTS_SCHEMA if f.name not in bad.column_names}

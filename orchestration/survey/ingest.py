@@ -122,9 +122,10 @@ def plan_survey(con, home: Home, record: bool = True,
     return candidates, outcomes
 
 
-def _quarantine(home: Home, source: Path, content_hash: str, wave: int | None,
-                errors: list[Finding]) -> Path:
-    """Move a rejected file to quarantine/ with its machine-readable report next to it."""
+def quarantine_file(home: Home, source: Path, content_hash: str, errors: list[Finding], **keys) -> Path:
+    """Move a rejected file to quarantine/ with its machine-readable report next to it; ``keys``
+    name the file's partition in the report (``wave=2026`` for a survey file, ``month=...`` for
+    a social export)."""
     home.quarantine.mkdir(parents=True, exist_ok=True)
     target = home.quarantine / source.name
     if target.exists() and state.sha256_file(target) != content_hash:
@@ -132,7 +133,7 @@ def _quarantine(home: Home, source: Path, content_hash: str, wave: int | None,
     report = target.with_name(target.name + ".errors.json")
     payload = {
         "file": source.name,
-        "wave": wave,
+        **keys,
         "errors": [e.as_dict() for e in errors],
         "content_hash": content_hash,
         "quarantined_as": home.relative(target),
@@ -153,11 +154,14 @@ def rejection_message(name: str, errors: list[Finding], report: str) -> str:
             f"the full report is {report}. Nothing of it was loaded.")
 
 
-def _masked(texts: pd.Series, mask_text) -> np.ndarray:
-    """``mask_text`` of every answer (None stays None), computed once per distinct answer."""
+def _masked(texts: pd.Series, con=None) -> np.ndarray:
+    """Every answer masked (``privacy.mask_texts``, set-based in DuckDB; None stays None),
+    computed once per distinct answer."""
+    from orchestration.privacy import mask_texts
+
     codes, uniques = pd.factorize(texts, use_na_sentinel=True)
     masked = np.empty(len(uniques) + 1, dtype=object)
-    masked[:-1] = [mask_text(t) for t in uniques]
+    masked[:-1] = mask_texts([str(u) for u in uniques], con)
     masked[-1] = None                       # code -1: no answer
     return masked[codes]
 
@@ -174,11 +178,11 @@ def _as_arrow(frame: pd.DataFrame):
 
 
 def _load(con, home: Home, cand: SurveyCandidate, result: ValidationResult, run_id: str) -> int:
-    from orchestration.privacy import mask_text
-
     typed = result.typed
     rel = home.relative(cand.path)
-    typed["OPEN_MASKED"] = _masked(typed["OPEN"], mask_text)
+    # the raw answer never enters the build database: OPEN holds the masked answer as well
+    typed["OPEN_MASKED"] = _masked(typed["OPEN"], con)
+    typed["OPEN"] = typed["OPEN_MASKED"]
     typed["_delivery_key"] = str(cand.wave)
     typed["_content_hash"] = cand.content_hash
     typed["_source_file"] = rel
@@ -218,7 +222,7 @@ def ingest_survey(con, home: Home, run_id: str, max_bad_rows: int = 0,
             result = ValidationResult(cand.wave, [Finding(exc.rule, exc.message, 1)], [], None)
         warnings = [w.message for w in result.warnings]
         if not result.ok:
-            report = home.relative(_quarantine(home, cand.path, cand.content_hash, cand.wave, result.errors))
+            report = home.relative(quarantine_file(home, cand.path, cand.content_hash, result.errors, wave=cand.wave))
             msg = rejection_message(cand.path.name, result.errors, report)
             state.record_file(con, rel, "survey", str(cand.wave), cand.content_hash, "rejected", msg)
             logger.error(msg)

@@ -264,6 +264,18 @@ def _numeric_ids(values: np.ndarray, empty: np.ndarray, integral: np.ndarray) ->
     return pd.Series(text, dtype=object)
 
 
+def _masked_strings(frame: pd.DataFrame) -> pd.DataFrame:
+    """The text cells of unknown columns masked like OPEN (``privacy.mask_texts``, once per
+    distinct text over all the columns); other cells as they are."""
+    from orchestration.privacy import mask_texts
+
+    texts = sorted({v for col in frame.columns for v in frame[col] if isinstance(v, str)})
+    if not texts:
+        return frame
+    masked = dict(zip(texts, mask_texts(texts)))
+    return frame.apply(lambda s: s.map(lambda v: masked.get(v, v) if isinstance(v, str) else v))
+
+
 def _typed(frame, column, numbers, respids, wave, extra_cols) -> pd.DataFrame:
     n = len(frame)
     out: dict[str, object] = {"wave": np.full(n, wave, dtype=np.int32), "RESPID": respids.astype(str)}
@@ -285,7 +297,7 @@ def _typed(frame, column, numbers, respids, wave, extra_cols) -> pd.DataFrame:
             out[name] = pd.array([pd.NA] * n, dtype="Float64" if name == "GEWICHT" else (
                 "Int64" if var.is_numeric else "string"))
     if extra_cols:
-        sub = frame[extra_cols].astype(object).where(frame[extra_cols].notna(), None)
+        sub = _masked_strings(frame[extra_cols].astype(object).where(frame[extra_cols].notna(), None))
         out["_extra_columns"] = [json.dumps(rec, ensure_ascii=False, default=str)
                                  for rec in sub.to_dict(orient="records")]
     else:

@@ -54,6 +54,28 @@ def write_lines(path: Path, lines: list, newline: str = "\n", bom: bool = False)
     return path
 
 
+def ingest_home(home: Home, months=None):
+    """``ingest_social`` over the home's landing zone (no dbt), on a connection of its own."""
+    from orchestration.social.ingest import ingest_social
+    from orchestration.warehouse import state
+
+    con = state.connect(home)
+    try:
+        return ingest_social(con, home, "test-run", months=months)
+    finally:
+        con.close()
+
+
+def query_home(home: Home, sql: str, params=None) -> list:
+    from orchestration.warehouse import state
+
+    con = state.connect(home)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
 @dataclass
 class Build:
     home: Home

@@ -7,31 +7,16 @@ import os
 import pytest
 
 from orchestration.privacy import pseudonymise
-from orchestration.social.ingest import ingest_social, parse_file_name
+from orchestration.social.ingest import parse_file_name
 from orchestration.warehouse import state
 
 from conftest import TEST_KEY, make_home, post, write_lines  # noqa: E402  (tests/social on sys.path)
+from conftest import ingest_home as run, query_home as rows  # noqa: E402
 
 
 @pytest.fixture
 def home(tmp_path):
     return make_home(tmp_path)
-
-
-def run(home, months=None):
-    con = state.connect(home)
-    try:
-        return ingest_social(con, home, "test-run", months=months)
-    finally:
-        con.close()
-
-
-def rows(home, sql, params=None):
-    con = state.connect(home)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 MALFORMED_CASES = [
@@ -84,7 +69,7 @@ def test_each_malformed_case_is_quarantined_with_reason_and_line(home):
 def test_quarantine_never_holds_the_line(home):
     write_lines(home.landing_social / "posts_2025-03.jsonl",
                 ['{"id": "p", "platform": "facebook", "created_at": "2025-03-01T10:00:00+01:00", '
-                 '"text": "mail jan@example.nl of 06-12345678"}'])
+                 '"text": "mail jan@example.nl of 06-12345678"}', post("ok")])
     run(home)
     cols = rows(home, "select column_name from duckdb_columns() where schema_name = 'raw' "
                       "and table_name = 'social_malformed_lines'")
@@ -112,17 +97,16 @@ def test_bom_and_crlf(home):
     assert rows(home, "select count(*) from raw.social_posts where text_masked like '%' || chr(13) || '%'") == [(0,)]
 
 
-def test_last_line_without_newline_and_tiny_read_blocks(home, monkeypatch):
-    from orchestration.social import ingest
+def test_last_line_without_newline_and_tiny_read_blocks(home):
+    from orchestration.social import reader
 
     path = home.landing_social / "posts_2025-03.jsonl"
     data = "\n".join(json.dumps(post(f"p{i}")) for i in range(50))  # no final newline
     path.write_text(data, encoding="utf-8")
-    monkeypatch.setattr(ingest, "BLOCK_BYTES", 97)   # lines straddle blocks
-    blocks = list(ingest._blocks(path, 97))
-    numbers = [int(n) for b in blocks for n in b[0]]
+    blocks = list(reader.read_blocks(path, 97))     # lines straddle blocks
+    numbers = [int(n) for b in blocks for n in b.numbers]
     assert numbers == list(range(1, 51))
-    values = [v.as_py().decode() for b in blocks for v in b[1]]
+    values = [v.as_py().decode() for b in blocks for v in b.values]
     assert [json.loads(v)["id"] for v in values] == [f"p{i}" for i in range(50)]
 
 
@@ -228,7 +212,7 @@ def test_a_file_put_back_as_it_was_is_restaged_without_parsing(home):
 def test_a_load_that_fails_after_committed_blocks_leaves_nothing(home, monkeypatch):
     """Blocks are committed one by one (memory): a failure half-way removes them, records the
     file as failed, and the live rows of an earlier version stay."""
-    from orchestration.social import ingest
+    from orchestration.social import ingest, reader
 
     path = home.landing_social / "posts_2025-03.jsonl"
     write_lines(path, [post("old")])
@@ -238,7 +222,7 @@ def test_a_load_that_fails_after_committed_blocks_leaves_nothing(home, monkeypat
     con.close()
     write_lines(path, [post(f"n{i}") for i in range(40)])
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
-    monkeypatch.setattr(ingest, "BLOCK_BYTES", 600)            # several blocks
+    monkeypatch.setattr(reader, "BLOCK_BYTES", 600)            # several blocks
     calls = {"n": 0}
     finish = ingest._finish_block
 

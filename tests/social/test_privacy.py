@@ -34,7 +34,7 @@ def test_phone_numbers_are_masked(number):
 
 
 @pytest.mark.parametrize("text", [
-    "Op 01-02-2025 om 10:30 gebeld.", "Besteld op 2025-03-01, nog niks.", "Ordernummer 123456789012.",
+    "Op 01-02-2025 om 10:30 gebeld.", "Besteld op 2025-03-01, nog niks.", "Artikel 123456789012.",
     "Het ging om € 1.234,56.", "Al 3 weken, 45 minuten in de wacht, 12 keer gebeld.",
     "Pakket 3SABC1234567 ligt bij de buren.", "Bel 14 020 of 1400 voor de gemeente.",
 ])

@@ -240,7 +240,7 @@ def test_standalone_cluster_through_thrift(duckdb_home, spark_home, tmp_path):
     metastore; the social dbt models rebuilt from scratch (--full-refresh) through dbt-spark's
     thrift method; the marts they build, brought back into the build database, equal the DuckDB
     engine's published tables."""
-    from orchestration.social.quality import build_social_models
+    from tools.classifier.production import build_social_models
     from orchestration.spark import exchange, settings
     from orchestration.spark.cluster import LocalCluster
     from orchestration.transform.project import dbt_project
