@@ -100,6 +100,7 @@ def cmd_dev(args) -> int:
     home = prepare_environment(_home(args))
     ensure_manifest()
     os.umask(PRIVATE_UMASK)       # what the daemon's runs write is private (the published file gets its mode)
+    _copy_ledger(home)
     dagster = Path(sys.executable).parent / "dagster"
     argv = [str(dagster), "dev", "-m", "orchestration.definitions", "-h", "127.0.0.1", "-p", str(args.port)]
     print(f"Voice Monitor warehouse: watching {home.landing}", flush=True)
@@ -129,6 +130,20 @@ def cmd_dev(args) -> int:
         return 0
     finally:
         stop()
+
+
+def _copy_ledger(home: Home) -> None:
+    """The sensors decide from the copy of the build database's bookkeeping every run leaves
+    (orchestration.warehouse.ledger); a home last run before there was a copy gets one here, so
+    the sensors do not take everything it loaded for new. Skipped while a run is writing (it
+    leaves a copy when it ends)."""
+    from orchestration.warehouse import ledger
+    from orchestration.warehouse.locking import writer_lock_if_free
+
+    if home.work_db.exists():
+        with writer_lock_if_free(home) as free:
+            if free:
+                ledger.leave(home, print)
 
 
 def cmd_parse(args) -> int:

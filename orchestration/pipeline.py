@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from orchestration.paths import PROJECT_DIR, Home
+from orchestration.warehouse.changes import LandingPlan
 from orchestration.warehouse.locking import writer_lock
 
 DAGSTER_YAML = """\
@@ -29,14 +30,21 @@ concurrency:
 """
 
 
+_dagster_home_set: str | None = None      # the DAGSTER_HOME prepare_environment set last
+
+
 def prepare_environment(home: Home) -> Home:
     """Absolute home for dbt and child processes, a DAGSTER_HOME, no telemetry. What is created
     under ``state/`` here is private from the start (orchestration.warehouse.permissions)."""
     from orchestration.warehouse.permissions import PRIVATE_FILE, private_dir
 
+    global _dagster_home_set
     home.ensure()
     home.export_env()
-    os.environ.setdefault("DAGSTER_HOME", str(home.dagster_home))
+    if os.environ.get("DAGSTER_HOME") in (None, "", _dagster_home_set):
+        # the home's own instance, unless the user chose one; a process serving several homes
+        # (tests, the benchmark) moves with the home
+        os.environ["DAGSTER_HOME"] = _dagster_home_set = str(home.dagster_home)
     dagster_home = Path(os.environ["DAGSTER_HOME"])
     if home.state in dagster_home.parents:
         private_dir(dagster_home)
@@ -91,46 +99,13 @@ def ensure_manifest() -> Path:
     return manifest
 
 
-@dataclass
-class LandingPlan:
-    """What a run has to do, decided from the landing zone and the build database."""
-
-    survey_waves: list[str] = field(default_factory=list)     # partitions with a new/changed delivery
-    social_months: list[str] = field(default_factory=list)
-    paths: list[str] = field(default_factory=list)            # the files behind them
-    unnamed: list[str] = field(default_factory=list)          # files with other names, not yet recorded
-
-    @property
-    def empty(self) -> bool:
-        return not (self.survey_waves or self.social_months or self.unnamed)
-
-
 def plan_changes(con, home: Home) -> LandingPlan:
-    """The partitions whose landing files are new or changed, without acting on them."""
-    from orchestration.social.ingest import parse_file_name
-    from orchestration.survey.ingest import landing_files, plan_survey, skip_statuses
-    from orchestration.warehouse import state
+    """The partitions whose landing files are new or changed, without acting on them: the sensors'
+    decision (orchestration.warehouse.changes), over the build database itself."""
+    from orchestration.warehouse.changes import what_changed
+    from orchestration.warehouse.ledger import DatabaseBooks
 
-    plan = LandingPlan()
-    candidates, outcomes = plan_survey(con, home, record=False)
-    plan.survey_waves = sorted({str(c.wave) for c in candidates}
-                               | {o.partition for o in outcomes if o.status == "ignored" and o.partition})
-    plan.paths = [home.relative(c.path) for c in candidates]
-    plan.unnamed = [o.path for o in outcomes if o.status == "ignored" and not o.partition]
-    months = set()
-    for path in landing_files(home.landing_social):
-        rel = home.relative(path)
-        digest = state.file_hash(con, home, path)
-        if digest == state.active_hash(con, "social", rel) or state.file_status(con, rel, digest) in skip_statuses():
-            continue
-        month = parse_file_name(path.name)
-        if month is None:
-            plan.unnamed.append(rel)
-        else:
-            months.add(month)
-            plan.paths.append(rel)
-    plan.social_months = sorted(months)
-    return plan
+    return what_changed(home, DatabaseBooks(con, home))
 
 
 def _record_misnamed(con, home: Home) -> list[dict]:
@@ -301,14 +276,25 @@ def build_and_publish(instance, home: Home, summary: RunSummary, selection=None,
     return True
 
 
-def _partitions(keys: list[str]) -> dict:
-    """Run arguments for one run over ``keys``: one partition, or the range of them. The CLI's
-    ephemeral instance holds exactly these keys, in this order, so the range is these keys."""
-    if len(keys) == 1:
-        return {"partition_key": keys[0]}
+def _partition_runs(instance, partitions_name: str, keys: list[str]) -> list[tuple[list[str], dict]]:
+    """Run arguments for the fewest runs over ``keys``: one partition, or a range of them. A range
+    runs over the instance's keys in the order they were added, so ``keys`` go in runs of keys
+    that are adjacent there (one run, unless a sensor or an earlier run added others between)."""
     from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
-    return {"tags": {ASSET_PARTITION_RANGE_START_TAG: keys[0], ASSET_PARTITION_RANGE_END_TAG: keys[-1]}}
+    known = instance.get_dynamic_partitions(partitions_name)
+    instance.add_dynamic_partitions(partitions_name, [k for k in keys if k not in set(known)])
+    wanted, blocks, block = set(keys), [], []
+    for key in instance.get_dynamic_partitions(partitions_name):
+        if key in wanted:
+            block.append(key)
+        elif block:
+            blocks.append(block)
+            block = []
+    if block:
+        blocks.append(block)
+    return [(b, {"partition_key": b[0]} if len(b) == 1 else
+             {"tags": {ASSET_PARTITION_RANGE_START_TAG: b[0], ASSET_PARTITION_RANGE_END_TAG: b[-1]}}) for b in blocks]
 
 
 def _classified(result) -> tuple[int, int] | None:
@@ -324,13 +310,18 @@ def _classified(result) -> tuple[int, int] | None:
 def run_once(home: Home | None = None, retry_failed: bool = False,
              say: Callable[[str], None] = print, accept: Sequence[str] = (),
              drop: Sequence[str] = (), full_refresh: bool = False) -> RunSummary:
-    """Same jobs as the sensors: one ingestion run per kind over its changed partitions (waves,
-    months), then one build run for what depends on the staged data. Runs use an ephemeral Dagster instance (fast, no
-    daemon needed); the audit tables and this summary are the record of a CLI run. ``full_refresh``
-    rebuilds every incremental model from all live data (and everything else), even with nothing new.
+    """Same jobs and the same "what changed" decision as the sensors (orchestration.warehouse.
+    changes): one ingestion run per kind over its changed partitions (waves, months), then one
+    build run for what depends on the staged data. The runs are recorded in the home's persistent
+    Dagster instance (orchestration.warehouse.dagster_runs), so ``voice-monitor dev`` shows them
+    with the sensors' runs; the bookkeeping they leave is copied for the sensors
+    (orchestration.warehouse.ledger), so nothing this run did is done again by a sensor.
+    ``full_refresh`` rebuilds every incremental model from all live data (and everything else),
+    even with nothing new. A run with nothing to do never loads Dagster.
 
     Everything the run writes is private to the user (umask 077; the published file gets its own
     mode), and dbt and any other child dies with it (orchestration.warehouse.children)."""
+    from orchestration.warehouse import ledger
     from orchestration.warehouse.children import reap_leftovers, stop_children
     from orchestration.warehouse.permissions import private_umask, secure_tree
 
@@ -344,6 +335,8 @@ def run_once(home: Home | None = None, retry_failed: bool = False,
         try:
             reap_leftovers(home, notes.append)    # before opening the build database they may hold
             summary = _run_locked(home, say, accept, drop, notes, full_refresh)
+            if summary.status != "noop":          # a no-op run wrote it already
+                ledger.leave(home, notes.append)  # after what the run settled outside its Dagster runs
         finally:
             stop_children(home)
             secure_tree(home.state)       # files copied with their own mode (dbt's partial parse)
@@ -353,10 +346,12 @@ def run_once(home: Home | None = None, retry_failed: bool = False,
 
 def _run_locked(home: Home, say: Callable[[str], None], accept: Sequence[str], drop: Sequence[str],
                 notes: list[str], full_refresh: bool = False) -> RunSummary:
-    from orchestration.publish.publish import current_fingerprint, is_published, remove_stale_temp_files
-    from orchestration.run_safety import check_published_copy, settle_ingestion_failure, start_of_run, waiting_holds
+    from orchestration.publish.publish import current_fingerprint, is_published, project_code_hash
+    from orchestration.publish.publish import remove_stale_temp_files
+    from orchestration.run_safety import check_published_copy, start_of_run
     from orchestration.survey.weighting import load_targets
-    from orchestration.warehouse import holds, state
+    from orchestration.warehouse import holds, ledger, state
+    from orchestration.warehouse.changes import build_needed
 
     con = state.connect(home)
     try:
@@ -365,32 +360,48 @@ def _run_locked(home: Home, say: Callable[[str], None], accept: Sequence[str], d
         remove_stale_temp_files(home)
         plan = plan_changes(con, home)
         misnamed = _record_misnamed(con, home) if plan.unnamed else []
-        pending_kinds = {d.kind for d in state.pending_deliveries(con)}
         targets_hash = load_targets(home.targets_override).content_hash
         copy = check_published_copy(con, home, targets_hash, notes)      # may publish it again
+        books = ledger.snapshot(con, home)
+        pending_kinds = books.pending_kinds()
         up_to_date = copy != "rebuild" and is_published(con, home, current_fingerprint(con, targets_hash))
+        needed = copy == "rebuild" or build_needed(books, home, targets_hash, project_code_hash())
         held = holds.waiting(con)
+        ledger.save(books)       # the sensors see what start_of_run settled (and a home from before the copy)
     finally:
         con.close()
-    if plan.empty and not pending_kinds and up_to_date and not full_refresh:
+    if plan.empty and not needed and not full_refresh:
         return RunSummary(home, "noop", "Nothing new in the landing zone; the published database is up to date.",
                           notes=notes, held=held, published=copy == "republished")
-    import dagster as dg      # only now: a run with nothing to do never loads Dagster
-
-    from orchestration.jobs import RAW_ASSETS
-    from orchestration.social.partitions import social_months
-    from orchestration.survey.partitions import survey_waves
-
     if plan.paths:
         say(f"New or changed: {', '.join(plan.paths)}")
     if resumed and pending_kinds:
         say("Resuming deliveries left pending by an interrupted or failed run.")
+    from orchestration.warehouse.dagster_runs import fail_abandoned_cli_runs, open_instance
+
+    with open_instance() as instance:      # only now: a run with nothing to do never loads Dagster
+        fail_abandoned_cli_runs(instance)   # we hold the writer lock: no other CLI run is alive
+        summary = RunSummary(home, "success", notes=notes, published=copy == "republished")
+        summary.files.extend(misnamed)      # listed with the expected name; the run exits 2
+        _run_jobs(instance, home, summary, plan, pending_kinds, up_to_date, full_refresh)
+    if summary.status != "failed" and (any(f["status"] == "rejected" for f in summary.files) or misnamed):
+        summary.status = "rejected"
+        summary.reason = "\n".join(f["message"] for f in summary.files
+                                   if f["status"] == "rejected" or f in misnamed)
+    return summary
+
+
+def _run_jobs(instance, home: Home, summary: RunSummary, plan: LandingPlan, pending_kinds: set[str],
+              up_to_date: bool, full_refresh: bool) -> None:
+    """The ingestion runs, then the build run, on ``instance``; fills in ``summary``."""
+    import dagster as dg
 
     from orchestration.definitions import defs
+    from orchestration.jobs import RAW_ASSETS
+    from orchestration.run_safety import settle_ingestion_failure, waiting_holds
+    from orchestration.social.partitions import social_months
+    from orchestration.survey.partitions import survey_waves
 
-    instance = dg.DagsterInstance.ephemeral()
-    summary = RunSummary(home, "success", notes=notes, published=copy == "republished")
-    summary.files.extend(misnamed)         # listed with the expected name; the run exits 2
     updated: set[dg.AssetKey] = set()
     # one ingestion run per kind over all its changed partitions (the assets handle several
     # partitions per run; Dagster's start-up cost is paid once, not once per month or wave)
@@ -398,20 +409,20 @@ def _run_locked(home: Home, say: Callable[[str], None], accept: Sequence[str], d
         ("ingest_survey_wave", survey_waves.name, plan.survey_waves, RAW_ASSETS[0], "survey"),
         ("ingest_social_month", social_months.name, plan.social_months, RAW_ASSETS[1], "social")) if keys]
     for job_name, partitions_name, keys, asset_key, kind in ingestion:
-        instance.add_dynamic_partitions(partitions_name, keys)
-        result, expired = _execute_watched(instance, home, job_name, **_partitions(keys))
-        summary.files.extend(_collect_outcomes(result))
-        label = keys[0] if len(keys) == 1 else f"{keys[0]}..{keys[-1]}"
-        if result.run_id:
-            summary.steps.extend(StepTiming(f"{t.step}[{label}]", t.seconds)
-                                 for t in _step_timings(instance, result.run_id))
-        if not result.success:
-            summary.status, summary.reason = "failed", _failure_reason(result, expired)
-            summary.reason += settle_ingestion_failure(home, plan.paths, kind, summary.reason, expired)
-            summary.held = waiting_holds(home)
-            return summary
-        if result.get_asset_materialization_events():
-            updated.add(asset_key)
+        for block, arguments in _partition_runs(instance, partitions_name, keys):
+            result, expired = _execute_watched(instance, home, job_name, **arguments)
+            summary.files.extend(_collect_outcomes(result))
+            label = block[0] if len(block) == 1 else f"{block[0]}..{block[-1]}"
+            if result.run_id:
+                summary.steps.extend(StepTiming(f"{t.step}[{label}]", t.seconds)
+                                     for t in _step_timings(instance, result.run_id))
+            if not result.success:
+                summary.status, summary.reason = "failed", _failure_reason(result, expired)
+                summary.reason += settle_ingestion_failure(home, plan.paths, kind, summary.reason, expired)
+                summary.held = waiting_holds(home)
+                return
+            if result.get_asset_materialization_events():
+                updated.add(asset_key)
     updated |= {k for k, kind in zip(RAW_ASSETS, ("survey", "social")) if kind in pending_kinds}
     summary.held = waiting_holds(home)
     if updated or not up_to_date or pending_kinds or full_refresh:
@@ -421,15 +432,10 @@ def _run_locked(home: Home, say: Callable[[str], None], accept: Sequence[str], d
         selection = None if rebuild_all else incremental_selection(defs.resolve_asset_graph(),
                                                                    sorted(updated, key=str))
         if not build_and_publish(instance, home, summary, selection, full_refresh):
-            return summary
+            return
         for f in summary.files:
             if f["status"] == "staged":
                 f["status"] = "loaded"
-    if any(f["status"] == "rejected" for f in summary.files) or misnamed:
-        summary.status = "rejected"
-        summary.reason = "\n".join(f["message"] for f in summary.files
-                                   if f["status"] == "rejected" or f in misnamed)
-    return summary
 
 
 def _fmt_pct(value) -> str:

@@ -29,7 +29,17 @@ class WarehouseResource(dg.ConfigurableResource):
         and a second one waits instead of failing on DuckDB's file lock."""
         log = context.log.info if context.log else None
         with writer_lock(self.home, log):
-            yield self
+            try:
+                yield self
+            finally:
+                self._leave_ledger(context)
+
+    def _leave_ledger(self, context) -> None:
+        """Before the lock goes: what this run left in the build database's bookkeeping, copied
+        for the sensors (orchestration.warehouse.ledger), whatever launched the run."""
+        from orchestration.warehouse import ledger
+
+        ledger.leave(self.home, context.log.warning if context.log else None)
 
     @property
     def home(self) -> Home:

@@ -93,7 +93,8 @@ def task_run(args) -> dict:
 class _Progress:
     """Writes the step timings of the runs so far to a file every 5 seconds, so that a run the
     harness stops at its time limit still tells how long each finished step took and which
-    step was running. It finds the runs through the Dagster instances ``run_once`` creates."""
+    step was running. It finds the runs through the Dagster instances ``run_once`` opens (the
+    home's persistent one: only the runs started since this task began count)."""
 
     def __init__(self, path: Path):
         import threading
@@ -104,14 +105,20 @@ class _Progress:
         self.instances: list = []
         self._halt = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
-        original = dg.DagsterInstance.ephemeral
+        import datetime as dt
 
-        def ephemeral(*a, **k):
+        from orchestration.warehouse import dagster_runs
+
+        self.since = dt.datetime.now(dt.timezone.utc)
+        self.runs_filter = dg.RunsFilter(created_after=self.since)
+        original = dagster_runs.open_instance
+
+        def open_instance(*a, **k):
             instance = original(*a, **k)
             self.instances.append(instance)
             return instance
 
-        dg.DagsterInstance.ephemeral = staticmethod(ephemeral)
+        dagster_runs.open_instance = open_instance
 
     def start(self) -> None:
         self.started = time.perf_counter()
@@ -126,7 +133,7 @@ class _Progress:
 
         steps, running = [], []
         for instance in list(self.instances):
-            for run in instance.get_runs():
+            for run in instance.get_runs(filters=self.runs_filter):
                 starts: dict[str, float] = {}
                 ended: set[str] = set()
                 for entry in instance.all_logs(run.run_id):

@@ -71,19 +71,24 @@ def landing_files(folder: Path) -> list[Path]:
                   if p.is_file() and not p.name.startswith((".", "~")) and not p.name.endswith(".tmp"))
 
 
-def plan_survey(con, home: Home, record: bool = True,
-                waves: set[int] | None = None) -> tuple[list[SurveyCandidate], list[FileOutcome]]:
+def plan_survey(con, home: Home, record: bool = True, waves: set[int] | None = None,
+                books=None) -> tuple[list[SurveyCandidate], list[FileOutcome]]:
     """The delivery to load per wave (only where it is new), and outcomes for every other file.
     With ``record=False`` nothing is written (used to decide whether a run is needed);
-    ``waves`` restricts the plan to those partitions."""
+    ``waves`` restricts the plan to those partitions. ``books`` is where the bookkeeping is read
+    (orchestration.warehouse.ledger: the build database behind ``con``, or the sensors' copy of
+    it, then without ``con`` and with ``record=False``)."""
+    from orchestration.warehouse.ledger import DatabaseBooks
+
+    books = books or DatabaseBooks(con, home)
     outcomes: list[FileOutcome] = []
     by_wave: dict[int, list[Path]] = {}
     for path in landing_files(home.landing_survey):
         m = SURVEY_FILE.match(path.name)
         rel = home.relative(path)
         if not m:
-            digest = state.file_hash(con, home, path)
-            if state.file_status(con, rel, digest) is None:
+            digest = books.hash(path)
+            if books.status(rel, digest) is None:
                 msg = (f"{path.name} is not a survey delivery name "
                        "(expected voice_monitor_<YYYY>.csv, .parquet or .sav); it was not read.")
                 if record:
@@ -100,19 +105,19 @@ def plan_survey(con, home: Home, record: bool = True,
         chosen, others = paths[0], paths[1:]
         for other in others:
             rel = home.relative(other)
-            digest = state.file_hash(con, home, other)
-            if state.file_status(con, rel, digest) is None and digest != state.active_hash(con, "survey", str(wave)):
+            digest = books.hash(other)
+            if books.status(rel, digest) is None and digest != books.active_hash("survey", str(wave)):
                 msg = (f"{other.name} ignored: {chosen.name} is the more recent delivery for wave {wave} "
                        "(several files for one wave: the most recently modified one counts).")
                 if record:
                     state.record_file(con, rel, "survey", str(wave), digest, "ignored", msg)
                 outcomes.append(FileOutcome(rel, "survey", str(wave), "ignored", msg))
         rel = home.relative(chosen)
-        digest = state.file_hash(con, home, chosen)
-        if digest == state.active_hash(con, "survey", str(wave)):
+        digest = books.hash(chosen)
+        if digest == books.active_hash("survey", str(wave)):
             outcomes.append(FileOutcome(rel, "survey", str(wave), "unchanged"))
             continue
-        previous = state.file_status(con, rel, digest)
+        previous = books.status(rel, digest)
         if previous in skip_statuses():
             outcomes.append(FileOutcome(
                 rel, "survey", str(wave), "skipped",

@@ -54,3 +54,31 @@ def writer_lock(home: Home, say: Callable[[str], None] | None = None) -> Iterato
                 fcntl.flock(fh, fcntl.LOCK_UN)
         finally:
             fh.close()
+
+
+@contextmanager
+def writer_lock_if_free(home: Home) -> Iterator[bool]:
+    """The writer lock if nobody holds it, without waiting: yields True while held, False (and
+    holds nothing) when a run is writing. For the sensors, which must not wait for a run."""
+    path = str(home.writer_lock)
+    with _guard:
+        mine = bool(_held.get(path))
+    if mine:                       # this process is the writer
+        yield False
+        return
+    if not home.state.exists():
+        yield True
+        return
+    fh = open(path, "a+")
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+    finally:
+        fh.close()

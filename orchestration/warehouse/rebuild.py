@@ -39,6 +39,10 @@ def rebuild(home: Home | None = None):
             return _rebuild_locked(home)
         finally:
             stop_children(home)
+            if home.work_db.exists():
+                from orchestration.warehouse import ledger
+
+                ledger.leave(home, print)   # the sensors' copy of whichever build database is in place
 
 
 def _check_archive(home: Home) -> list[dict]:
@@ -61,9 +65,8 @@ def _check_archive(home: Home) -> list[dict]:
 
 
 def _rebuild_locked(home: Home):
-    import dagster as dg
-
     from orchestration.pipeline import RunSummary, build_and_publish
+    from orchestration.warehouse.dagster_runs import fail_abandoned_cli_runs, open_instance
 
     deliveries = _check_archive(home)
     key = None
@@ -81,7 +84,9 @@ def _rebuild_locked(home: Home):
         summary = RunSummary(home, "success", notes=[
             f"Rebuilt the build database from the archive: {sum(d['kind'] == 'survey' for d in deliveries)} survey "
             f"wave(s), {sum(d['kind'] == 'social' for d in deliveries)} social export(s)."])
-        ok = build_and_publish(dg.DagsterInstance.ephemeral(), home, summary)
+        with open_instance() as instance:     # recorded with every other run (voice-monitor dev shows it)
+            fail_abandoned_cli_runs(instance)
+            ok = build_and_publish(instance, home, summary)
     except BaseException:
         _put_back(home, aside)
         raise

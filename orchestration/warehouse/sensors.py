@@ -1,5 +1,6 @@
 """After an ingestion run staged something, build and publish what depends on it."""
 
+import hashlib
 import json
 
 import dagster as dg
@@ -19,47 +20,58 @@ def incremental_selection(asset_graph, updated) -> list[dg.AssetKey]:
 
 @dg.sensor(job=build_and_publish, minimum_interval_seconds=5,
            default_status=dg.DefaultSensorStatus.RUNNING,
-           description="When raw survey or social data was staged, weight/build/check/publish what depends on it.")
+           description="When raw survey or social data was staged and not built, or the published database "
+                       "is stale, weight/build/check/publish what depends on it (as `voice-monitor run` does).")
 def build_after_ingestion_sensor(context: dg.SensorEvaluationContext):
+    """Decides from the ledger every run leaves (orchestration.warehouse.ledger) with the CLI's
+    condition (orchestration.warehouse.changes.build_needed), so a build the CLI (or an earlier
+    sensor run) already published is not asked for again."""
+    from orchestration.paths import Home
+    from orchestration.publish.publish import project_code_hash
+    from orchestration.survey.weighting import load_targets
+    from orchestration.warehouse import ledger as ledgers
+    from orchestration.warehouse.changes import build_needed
+    from orchestration.warehouse.dagster_runs import writer_free
+
     cursor = json.loads(context.cursor or "{}")
-    updated = []
-    for key in RAW_ASSETS:
-        name = key.to_user_string()
-        records = context.instance.fetch_materializations(
-            dg.AssetRecordsFilter(asset_key=key, after_storage_id=cursor.get(name)), limit=1000, ascending=True).records
-        if records:
-            updated.append(key)
-            cursor[name] = records[-1].storage_id
-    ever_ingested = any(name in cursor for name in (k.to_user_string() for k in RAW_ASSETS))
-    stale = _stale_inputs() if ever_ingested else ""
-    if stale and stale == cursor.get("rebuild_requested") and not updated:
-        stale = ""                         # already asked for this rebuild (run keys dedupe it anyway)
-    if not updated and not stale:
-        return dg.SensorResult(skip_reason="nothing staged since the last build", cursor=json.dumps(cursor))
-    if stale:
-        # first publish, or the project code / population targets changed: rebuild everything
-        selection = None
-        cursor["rebuild_requested"] = stale
-        run_key = f"rebuild:{stale}:" + ",".join(f"{k}={v}" for k, v in sorted(cursor.items()))
+    home = Home.from_env()
+    if not writer_free(home, context.instance):
+        return dg.SensorResult(skip_reason="a run is writing the warehouse; looking again when it is done",
+                               cursor=json.dumps(cursor))
+    ledger = ledgers.load(home)
+    if not ledger.exists:
+        return dg.SensorResult(skip_reason="nothing ingested yet", cursor=json.dumps(cursor))
+    code, targets = project_code_hash(), load_targets(home.targets_override).content_hash
+    if not build_needed(ledger, home, targets, code):
+        return dg.SensorResult(skip_reason="nothing staged since the last build; the published database is "
+                                           "up to date", cursor=json.dumps(cursor))
+    # what this build would start from: the staged deliveries (with the runs that staged them, so
+    # the same content staged again later is a new request), the live ones, code and targets
+    key = hashlib.sha1(json.dumps([ledger.pending, ledger.active, ledger.published_fingerprint, code, targets])
+                       .encode()).hexdigest()[:16]
+    if cursor.get("requested") == key:
+        return dg.SensorResult(skip_reason="this build was asked for already", cursor=json.dumps(cursor))
+    cursor["requested"] = key
+    stale = _stale_inputs(home, code, targets)
+    updated = [k for k, kind in zip(RAW_ASSETS, ("survey", "social")) if kind in ledger.pending_kinds()]
+    if stale or not updated:
+        # first publish, the project code or population targets changed, or deliveries were
+        # withdrawn: rebuild everything
+        selection, run_key = None, f"rebuild:{stale or 'data'}:{key}"
     else:
-        selection = incremental_selection(context.repository_def.asset_graph, updated)
-        run_key = "build:" + ",".join(f"{k}={v}" for k, v in sorted(cursor.items()))
+        selection, run_key = incremental_selection(context.repository_def.asset_graph, updated), f"build:{key}"
     return dg.SensorResult(
         run_requests=[dg.RunRequest(run_key=run_key, asset_selection=selection,
                                     tags={"voice_monitor/trigger": "sensor"})],
         cursor=json.dumps(cursor))
 
 
-def _stale_inputs() -> str:
+def _stale_inputs(home, code: str, targets: str) -> str:
     """'' when the published database is current in code and targets; else a key naming what
     changed (no published database yet counts as changed)."""
-    from orchestration.paths import Home
-    from orchestration.publish.publish import project_code_hash, published_inputs
-    from orchestration.survey.weighting import load_targets
+    from orchestration.publish.publish import published_inputs
 
-    home = Home.from_env()
     last = published_inputs(home)
-    code, targets = project_code_hash(), load_targets(home.targets_override).content_hash
     if home.published_db.exists() and last.get("code_hash") == code and last.get("targets_hash") == targets:
         return ""
     return f"{code[:12]}-{targets[:12]}"

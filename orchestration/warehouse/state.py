@@ -386,5 +386,10 @@ def active_fingerprint(con, *parts: str) -> str:
     (targets hash, project code hash). Equal fingerprints mean nothing to rebuild."""
     rows = con.execute(
         "select kind, key, content_hash from ops.active_deliveries order by kind, key").fetchall()
-    payload = json.dumps({"deliveries": rows, "parts": list(parts)}, sort_keys=True)
+    return fingerprint_of(rows, *parts)
+
+
+def fingerprint_of(rows, *parts: str) -> str:
+    """``active_fingerprint`` of given (kind, key, content hash) rows (the sensors' copy of them)."""
+    payload = json.dumps({"deliveries": [list(r) for r in rows], "parts": list(parts)}, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
