@@ -6,9 +6,10 @@
     them. tools/classifier/features.py and scorer.py are the Python mirror (a test proves both
     give the same numbers on the whole corpus); docs/social.md, "Classifier", explains it all.
 
-    Portable SQL (DuckDB now, Spark later): joins, unions, group by, substr, length, greatest,
-    exp, decimals. The few engine-specific steps are small dispatched macros at the end
-    (splitting text into numbered words, a list of the non-null values). -#}
+    Portable SQL (DuckDB and Spark): joins, unions, group by, substr, length, greatest,
+    exp, decimals, casts to `string`. The few engine-specific steps are the dialect macros of
+    macros/social_dialect.sql (splitting text into numbered words: social_split_words and
+    social_select_exploded; a list of the non-null values: social_list_present). -#}
 
 {#- The 20 labels in seed order: 9 themes, 8 sectors, 3 sentiments (the contract's codes). -#}
 {% macro social_classifier_themes() -%}
@@ -176,7 +177,7 @@ clf_other_features as (
     select {{ social_keys('t', keys) }}, 'platform:' || t.platform as feature from clf_texts as t
     where t.platform is not null
     union all
-    select {{ social_keys('t', keys) }}, 'rating:' || cast(t.rating as varchar) from clf_texts as t
+    select {{ social_keys('t', keys) }}, 'rating:' || cast(t.rating as string) from clf_texts as t
     where t.rating is not null
     union all
     select {{ social_keys('r', keys) }}, r.feature from {{ rule_features }} as r
@@ -337,8 +338,6 @@ clf_decisions as (
 {%- endmacro %}
 
 
-{#- Engine-specific steps (default: DuckDB). -#}
-
 {#- (keys, pos, word) for the words of `expr` (space-separated) of every row of `relation`,
     with the dialect macros of macros/social_dialect.sql. -#}
 {% macro social_word_positions(relation, keys, expr) -%}
@@ -346,13 +345,4 @@ clf_decisions as (
 (select {{ keys | join(', ') }}, {{ social_split_words(expr) }} as words from {{ relation }}) as split_words
 {%- endset -%}
 {{ social_select_exploded(split_words, keys | join(', '), 'words', 'word', 'pos') }}
-{%- endmacro %}
-
-{#- A list of the non-null values among the SQL expressions `values`, in their order. -#}
-{% macro social_list_present(values) -%}
-{{ return(adapter.dispatch('social_list_present', 'voice_monitor')(values)) }}
-{%- endmacro %}
-
-{% macro default__social_list_present(values) -%}
-list_filter([{{ values | join(', ') }}], lambda x: x is not null)
 {%- endmacro %}
