@@ -238,10 +238,18 @@ clf_scores as (
 {%- endmacro %}
 
 
+{#- Decimals of the published confidences. exp() is the C library's on DuckDB and Java's
+    StrictMath (fdlibm) on Spark: about one result in ten differs in the last bit, so the sigmoid
+    and the softmax are rounded to 9 decimals on both engines (far from a rounding boundary on
+    the sample: the nearest value is 2e-13 away from one), and both engines publish the same
+    doubles. The reference scorer's comparison allows 1e-9. -#}
+{% macro social_classifier_confidence_digits() -%}9{%- endmacro %}
+
 {#- CTEs that turn clf_scores into decisions, exactly as tools/classifier/scorer.py `decide`:
     themes (score ≥ threshold, or forced; a veto wins) with sigmoid confidences (1.0 when
     forced), the sector (highest score among the forced sectors if any, else among those not
-    vetoed; ties in taxonomy order) with its softmax probability (1.0 when forced), and the
+    vetoed; ties in taxonomy order) with its softmax probability (1.0 when forced; confidences
+    rounded, social_classifier_confidence_digits), and the
     sentiment (Trustpilot 1-2 negatief, 4-5 positief, else the highest score; ties negatief,
     neutraal, positief). `overrides` (keys, field, code, action): the analysts' rules that
     matched each post. The last CTE, clf_decisions, has keys, sector, sector_confidence, themes,
@@ -310,16 +318,16 @@ clf_decisions as (
             {%- endfor %}
         end as sector,
         case when b.sector_forced then 1.0
-             else exp(cast(b.sector_best - b.sector_top as double)) / (
+             else round(exp(cast(b.sector_best - b.sector_top as double)) / (
                 {%- for c in sectors %}
                 exp(cast(b.sector_{{ c }} - b.sector_top as double)){{ ' + ' if not loop.last }}
-                {%- endfor %})
+                {%- endfor %}), {{ social_classifier_confidence_digits() }})
         end as sector_confidence,
         {%- set theme_values = [] -%}
         {%- set theme_confs = [] -%}
         {%- for c in themes -%}
             {%- do theme_values.append("case when b.has_" ~ c ~ " then '" ~ c ~ "' end") -%}
-            {%- do theme_confs.append("case when b.has_" ~ c ~ " then case when b.force_theme_" ~ c ~ " then 1.0 else 1.0 / (1.0 + exp(-cast(b.theme_" ~ c ~ " as double))) end end") -%}
+            {%- do theme_confs.append("case when b.has_" ~ c ~ " then case when b.force_theme_" ~ c ~ " then 1.0 else round(1.0 / (1.0 + exp(-cast(b.theme_" ~ c ~ " as double))), " ~ social_classifier_confidence_digits() ~ ") end end") -%}
         {%- endfor %}
         {{ social_list_present(theme_values) }} as themes,
         {{ social_list_present(theme_confs) }} as theme_confidences,
