@@ -19,7 +19,8 @@ from orchestration.survey import readers
 from orchestration.survey.validation import ValidationResult, validate
 from orchestration.warehouse import archive, blame, faults, state
 from orchestration.warehouse.landing import (
-    EXTENSION_RANK, SURVEY_FILE, FileOutcome, landing_files, quarantine_file, rejection_message, skip_statuses,
+    EXTENSION_RANK, SURVEY_FILE, FileOutcome, Finding, landing_files, quarantine_file, rejection_message,
+    skip_statuses,
 )
 
 
