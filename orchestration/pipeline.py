@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from orchestration.paths import PROJECT_DIR, Home
+from orchestration.transform.dbt import ensure_manifest
 from orchestration.warehouse.locking import writer_lock
 
 DAGSTER_YAML = """\
@@ -69,28 +70,6 @@ def _seed_partial_parse(home: Home) -> None:
     os.replace(tmp, target)
 
 
-# dbt_project.manifest_path (orchestration.transform.project), known without importing dagster-dbt
-# and dbt (1-2 s): a run with nothing to do never needs them
-MANIFEST = PROJECT_DIR / "target" / "manifest.json"
-
-
-def ensure_manifest() -> Path:
-    """dagster-dbt needs target/manifest.json; (re)parse when it is missing or older than the project."""
-    manifest = MANIFEST
-    sources = [PROJECT_DIR / "dbt_project.yml"]
-    for folder in ("models", "macros", "seeds", "tests/dbt"):
-        sources.extend((PROJECT_DIR / folder).rglob("*"))
-    newest = max((p.stat().st_mtime for p in sources if p.is_file()), default=0)
-    if not manifest.exists() or manifest.stat().st_mtime < newest:
-        import subprocess
-
-        from orchestration.transform.project import DBT_EXECUTABLE
-
-        subprocess.run([DBT_EXECUTABLE, "parse", "--project-dir", str(PROJECT_DIR),
-                        "--profiles-dir", str(PROJECT_DIR), "--quiet"], check=True, cwd=PROJECT_DIR)
-    return manifest
-
-
 @dataclass
 class LandingPlan:
     """What a run has to do, decided from the landing zone and the build database."""
@@ -108,7 +87,8 @@ class LandingPlan:
 def plan_changes(con, home: Home) -> LandingPlan:
     """The partitions whose landing files are new or changed, without acting on them."""
     from orchestration.social.ingest import parse_file_name
-    from orchestration.survey.ingest import landing_files, plan_survey, skip_statuses
+    from orchestration.survey.ingest import plan_survey
+    from orchestration.warehouse.landing import landing_files, skip_statuses
     from orchestration.warehouse import state
 
     plan = LandingPlan()

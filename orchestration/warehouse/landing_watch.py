@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from orchestration.survey.ingest import EXTENSION_RANK, landing_files, survey_partition
+from orchestration.warehouse.landing import EXTENSION_RANK, landing_files, survey_partition
 from orchestration.warehouse.state import sha256_file
 
 

@@ -96,8 +96,8 @@ def _run(root: Path, engine: str, accept: tuple[str, ...] = (), exit_code: int =
 @pytest.fixture(scope="module")
 def landing(tmp_path_factory):
     """The sample (survey and social) and the re-export exports, as files to copy into homes."""
-    from orchestration.social.sample import write_social_sample
-    from orchestration.survey.sample import write_survey_sample
+    from tools.sample.social import write_social_sample
+    from tools.sample.survey_files import write_survey_sample
 
     os.environ["VOICE_MONITOR_PSEUDONYM_KEY"] = KEY          # the same pseudonyms in every home
     root = tmp_path_factory.mktemp("spark_landing")
