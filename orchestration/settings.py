@@ -16,6 +16,24 @@ DEFAULT_STORAGE_VERSION = "v1.0.0"
 MAX_BAD_ROWS_ENV = "VOICE_MONITOR_MAX_BAD_ROWS"
 
 
+def positive_number(env: str, default: float, parse=float, what: str = "number", unit: str = ""):
+    """A positive number from the environment variable ``env`` (``default`` when unset or empty),
+    read with ``parse`` (int or float); anything else is a UserError that names the variable and
+    the value: "<env>='<raw>' is not a <what>." / "…: it must be more than 0 <unit>." """
+    from orchestration.errors import UserError
+
+    raw = os.environ.get(env, "").strip()
+    if not raw:
+        return default
+    try:
+        value = parse(raw)
+    except ValueError:
+        raise UserError(f"{env}={raw!r} is not a {what}.") from None
+    if value <= 0:
+        raise UserError(f"{env}={raw!r}: it must be more than 0 {unit}.".replace(" .", "."))
+    return value
+
+
 class EngineError(ValueError):
     """A wrong engine setting, said in plain words."""
 
