@@ -6,9 +6,10 @@
     them. tools/classifier/features.py and scorer.py are the Python mirror (a test proves both
     give the same numbers on the whole corpus); docs/social.md, "Classifier", explains it all.
 
-    Portable SQL (DuckDB now, Spark later): joins, unions, group by, substr, length, greatest,
-    exp, decimals. The few engine-specific steps are small dispatched macros at the end
-    (splitting text into numbered words, a list of the non-null values). -#}
+    Portable SQL (DuckDB and Spark): joins, unions, group by, substr, length, greatest,
+    exp, decimals, casts to `string`. The few engine-specific steps are the dialect macros of
+    macros/social_dialect.sql (splitting text into numbered words: social_split_words and
+    social_select_exploded; a list of the non-null values: social_list_present). -#}
 
 {#- The 20 labels in seed order: 9 themes, 8 sectors, 3 sentiments (the contract's codes). -#}
 {% macro social_classifier_themes() -%}
@@ -176,7 +177,7 @@ clf_other_features as (
     select {{ social_keys('t', keys) }}, 'platform:' || t.platform as feature from clf_texts as t
     where t.platform is not null
     union all
-    select {{ social_keys('t', keys) }}, 'rating:' || cast(t.rating as varchar) from clf_texts as t
+    select {{ social_keys('t', keys) }}, 'rating:' || cast(t.rating as string) from clf_texts as t
     where t.rating is not null
     union all
     select {{ social_keys('r', keys) }}, r.feature from {{ rule_features }} as r
@@ -237,10 +238,18 @@ clf_scores as (
 {%- endmacro %}
 
 
+{#- Decimals of the published confidences. exp() is the C library's on DuckDB and Java's
+    StrictMath (fdlibm) on Spark: about one result in ten differs in the last bit, so the sigmoid
+    and the softmax are rounded to 9 decimals on both engines (far from a rounding boundary on
+    the sample: the nearest value is 2e-13 away from one), and both engines publish the same
+    doubles. The reference scorer's comparison allows 1e-9. -#}
+{% macro social_classifier_confidence_digits() -%}9{%- endmacro %}
+
 {#- CTEs that turn clf_scores into decisions, exactly as tools/classifier/scorer.py `decide`:
     themes (score ≥ threshold, or forced; a veto wins) with sigmoid confidences (1.0 when
     forced), the sector (highest score among the forced sectors if any, else among those not
-    vetoed; ties in taxonomy order) with its softmax probability (1.0 when forced), and the
+    vetoed; ties in taxonomy order) with its softmax probability (1.0 when forced; confidences
+    rounded, social_classifier_confidence_digits), and the
     sentiment (Trustpilot 1-2 negatief, 4-5 positief, else the highest score; ties negatief,
     neutraal, positief). `overrides` (keys, field, code, action): the analysts' rules that
     matched each post. The last CTE, clf_decisions, has keys, sector, sector_confidence, themes,
@@ -309,16 +318,16 @@ clf_decisions as (
             {%- endfor %}
         end as sector,
         case when b.sector_forced then 1.0
-             else exp(cast(b.sector_best - b.sector_top as double)) / (
+             else round(exp(cast(b.sector_best - b.sector_top as double)) / (
                 {%- for c in sectors %}
                 exp(cast(b.sector_{{ c }} - b.sector_top as double)){{ ' + ' if not loop.last }}
-                {%- endfor %})
+                {%- endfor %}), {{ social_classifier_confidence_digits() }})
         end as sector_confidence,
         {%- set theme_values = [] -%}
         {%- set theme_confs = [] -%}
         {%- for c in themes -%}
             {%- do theme_values.append("case when b.has_" ~ c ~ " then '" ~ c ~ "' end") -%}
-            {%- do theme_confs.append("case when b.has_" ~ c ~ " then case when b.force_theme_" ~ c ~ " then 1.0 else 1.0 / (1.0 + exp(-cast(b.theme_" ~ c ~ " as double))) end end") -%}
+            {%- do theme_confs.append("case when b.has_" ~ c ~ " then case when b.force_theme_" ~ c ~ " then 1.0 else round(1.0 / (1.0 + exp(-cast(b.theme_" ~ c ~ " as double))), " ~ social_classifier_confidence_digits() ~ ") end end") -%}
         {%- endfor %}
         {{ social_list_present(theme_values) }} as themes,
         {{ social_list_present(theme_confs) }} as theme_confidences,
@@ -337,8 +346,6 @@ clf_decisions as (
 {%- endmacro %}
 
 
-{#- Engine-specific steps (default: DuckDB). -#}
-
 {#- (keys, pos, word) for the words of `expr` (space-separated) of every row of `relation`,
     with the dialect macros of macros/social_dialect.sql. -#}
 {% macro social_word_positions(relation, keys, expr) -%}
@@ -346,13 +353,4 @@ clf_decisions as (
 (select {{ keys | join(', ') }}, {{ social_split_words(expr) }} as words from {{ relation }}) as split_words
 {%- endset -%}
 {{ social_select_exploded(split_words, keys | join(', '), 'words', 'word', 'pos') }}
-{%- endmacro %}
-
-{#- A list of the non-null values among the SQL expressions `values`, in their order. -#}
-{% macro social_list_present(values) -%}
-{{ return(adapter.dispatch('social_list_present', 'voice_monitor')(values)) }}
-{%- endmacro %}
-
-{% macro default__social_list_present(values) -%}
-list_filter([{{ values | join(', ') }}], lambda x: x is not null)
 {%- endmacro %}

@@ -291,3 +291,15 @@ from (
 {%- endmacro %}
 {% macro default__social_list_distinct(expr) -%}list_distinct({{ expr }}){%- endmacro %}
 {% macro spark__social_list_distinct(expr) -%}array_distinct({{ expr }}){%- endmacro %}
+
+{#- A list of the non-null values among the SQL expressions `values` (all of one type), in their
+    order (the classifier's themes and their confidences). -#}
+{% macro social_list_present(values) -%}
+  {{ return(adapter.dispatch('social_list_present', 'voice_monitor')(values)) }}
+{%- endmacro %}
+{% macro default__social_list_present(values) -%}
+list_filter([{{ values | join(', ') }}], lambda x: x is not null)
+{%- endmacro %}
+{% macro spark__social_list_present(values) -%}
+filter(array({{ values | join(', ') }}), x -> x is not null)
+{%- endmacro %}

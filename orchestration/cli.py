@@ -33,12 +33,12 @@ def _readable_published_db(home: Home):
 
 
 def cmd_sample(args) -> int:
-    from orchestration.survey.sample import write_survey_sample
+    from tools.sample.survey_files import write_survey_sample
 
     home = _home(args).ensure()
     written = write_survey_sample(home.landing_survey)
     try:
-        from orchestration.social.sample import write_social_sample
+        from tools.sample.social import write_social_sample
     except ImportError:  # the social domain is optional in a stripped-down install
         write_social_sample = None
     if write_social_sample is not None:
@@ -52,7 +52,7 @@ def cmd_sample(args) -> int:
 def cmd_run(args) -> int:
     from orchestration.pipeline import format_summary, headline_figures, run_once
 
-    from orchestration.spark.settings import EngineError, engine
+    from orchestration.settings import EngineError, engine
 
     home = _home(args)
     try:
@@ -77,7 +77,7 @@ def cmd_run(args) -> int:
 
 def cmd_rebuild(args) -> int:
     from orchestration.pipeline import format_summary
-    from orchestration.warehouse.rebuild import rebuild
+    from orchestration.rebuild import rebuild
 
     summary = rebuild(_home(args))
     print(format_summary(summary))
@@ -147,7 +147,7 @@ def _copy_ledger(home: Home) -> None:
 
 
 def cmd_parse(args) -> int:
-    from orchestration.pipeline import ensure_manifest
+    from orchestration.transform.dbt import ensure_manifest
 
     print(f"dbt manifest: {ensure_manifest()}")
     return 0
@@ -177,8 +177,9 @@ def cmd_export(args) -> int:
 
 def cmd_docs(args) -> int:
     from orchestration.bi.docs import generate_docs
+    from orchestration.pipeline import prepare_environment
 
-    index = generate_docs(_home(args))
+    index = generate_docs(prepare_environment(_home(args)))
     print(f"dbt docs (static, open in a browser): {index}")
     return 0
 
@@ -248,7 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--wave", type=int, help="edition year (default: the latest published wave)")
     p.set_defaults(func=cmd_report)
 
-    from orchestration.bench.cli import add_parser as add_bench_parser
+    from tools.bench.cli import add_parser as add_bench_parser
 
     add_bench_parser(sub)       # voice-monitor bench (docs/benchmarks.md)
     return parser

@@ -2,9 +2,8 @@
 
 import dagster as dg
 
-from orchestration.social.assets import SOCIAL_MALFORMED, SOCIAL_RAW
-from orchestration.survey.assets import SURVEY_RAW
-from orchestration.warehouse.hooks import set_aside_pending_deliveries
+from orchestration.asset_keys import SOCIAL_MALFORMED, SOCIAL_RAW, SURVEY_RAW
+from orchestration.hooks import set_aside_pending_deliveries
 
 RAW_ASSETS = (SURVEY_RAW, SOCIAL_RAW)             # what ingestion materializes, per kind
 INGESTED = (SURVEY_RAW, SOCIAL_RAW, SOCIAL_MALFORMED)

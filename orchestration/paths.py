@@ -16,6 +16,9 @@ from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SEEDS_DIR = PROJECT_DIR / "seeds"
+# the dbt manifest Dagster loads (dbt_project.manifest_path of orchestration.transform.project),
+# known without importing dagster-dbt and dbt (1-2 s): a run with nothing to do never needs them
+MANIFEST = PROJECT_DIR / "target" / "manifest.json"
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,10 @@ class Home:
             private_dir(folder)
         return self
 
+    def dbt_env(self) -> dict[str, str]:
+        """The variables that point dbt (profiles.yml) and child processes at this home."""
+        return {"VOICE_MONITOR_HOME": str(self.root), "VOICE_MONITOR_WORK_DB": str(self.work_db)}
+
     def export_env(self) -> None:
         """Make the absolute home visible to dbt (profiles.yml) and child processes."""
-        os.environ["VOICE_MONITOR_HOME"] = str(self.root)
-        os.environ["VOICE_MONITOR_WORK_DB"] = str(self.work_db)
+        os.environ.update(self.dbt_env())

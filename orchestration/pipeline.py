@@ -18,6 +18,7 @@ from typing import Callable, Sequence
 
 from orchestration.paths import PROJECT_DIR, Home
 from orchestration.warehouse.changes import LandingPlan
+from orchestration.transform.dbt import ensure_manifest
 from orchestration.warehouse.locking import writer_lock
 
 DAGSTER_YAML = """\
@@ -75,28 +76,6 @@ def _seed_partial_parse(home: Home) -> None:
                                               "wb") as out:
         shutil.copyfileobj(src, out)
     os.replace(tmp, target)
-
-
-# dbt_project.manifest_path (orchestration.transform.project), known without importing dagster-dbt
-# and dbt (1-2 s): a run with nothing to do never needs them
-MANIFEST = PROJECT_DIR / "target" / "manifest.json"
-
-
-def ensure_manifest() -> Path:
-    """dagster-dbt needs target/manifest.json; (re)parse when it is missing or older than the project."""
-    manifest = MANIFEST
-    sources = [PROJECT_DIR / "dbt_project.yml"]
-    for folder in ("models", "macros", "seeds", "tests/dbt"):
-        sources.extend((PROJECT_DIR / folder).rglob("*"))
-    newest = max((p.stat().st_mtime for p in sources if p.is_file()), default=0)
-    if not manifest.exists() or manifest.stat().st_mtime < newest:
-        import subprocess
-
-        from orchestration.transform.project import DBT_EXECUTABLE
-
-        subprocess.run([DBT_EXECUTABLE, "parse", "--project-dir", str(PROJECT_DIR),
-                        "--profiles-dir", str(PROJECT_DIR), "--quiet"], check=True, cwd=PROJECT_DIR)
-    return manifest
 
 
 def plan_changes(con, home: Home) -> LandingPlan:

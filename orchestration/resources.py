@@ -1,7 +1,8 @@
 """The one resource every warehouse step shares: where the home is and how to behave.
 
-Values come from environment variables with defaults (the same ones the CLI documents),
-so `dagster dev`, `voice-monitor run` and tests configure the warehouse the same way.
+A field left empty takes its value from orchestration.settings (environment variables with
+defaults, docs/configuration.md), so `dagster dev`, `voice-monitor run` and tests configure the
+warehouse the same way.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from contextlib import contextmanager
 
 import dagster as dg
 
+from orchestration import settings
 from orchestration.paths import Home
 from orchestration.warehouse.locking import writer_lock
 
@@ -55,8 +57,6 @@ class WarehouseResource(dg.ConfigurableResource):
     @property
     def social_engine(self) -> str:
         """duckdb or spark (docs/scale_out.md); a wrong value is an error in plain words."""
-        from orchestration.spark import settings
-
         if self.engine:
             import os
 
@@ -65,10 +65,8 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @property
     def bad_row_threshold(self) -> int:
-        return self.max_bad_rows or int(os.environ.get("VOICE_MONITOR_MAX_BAD_ROWS", "0"))
+        return self.max_bad_rows or settings.max_bad_rows()
 
     @property
     def publish_storage_version(self) -> str:
-        from orchestration.publish.publish import storage_version
-
-        return self.storage_version or storage_version()
+        return self.storage_version or settings.storage_version()

@@ -122,6 +122,7 @@ def failures_of(result, expired=None) -> list:
     """What failed in a run, for orchestration.warehouse.blame."""
     from dagster import AssetCheckSeverity
 
+    from orchestration.failed_steps import failure_kinds, step_kinds
     from orchestration.warehouse import blame
 
     checks: dict[str, list] = {}
@@ -134,8 +135,8 @@ def failures_of(result, expired=None) -> list:
     for event in result.all_events:
         if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
             text = _error_chain(event.step_failure_data.error)
-            kinds = blame.failure_kinds(event.step_key, text, checks.get(event.step_key, ()))
+            kinds = failure_kinds(event.step_key, text, checks.get(event.step_key, ()))
             failures.append(blame.Failure(event.step_key, text, kinds))
     if expired is not None:
-        failures.append(blame.Failure(expired.step, expired.message, blame.step_kinds(expired.step), True))
+        failures.append(blame.Failure(expired.step, expired.message, step_kinds(expired.step), True))
     return failures

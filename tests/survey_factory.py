@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from orchestration.survey import codebook as cb
+from orchestration import codebook as cb
 
 
 def make_wave(wave: int, n: int = 300, seed: int = 0, skew: bool = True) -> pd.DataFrame:

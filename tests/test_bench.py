@@ -15,8 +15,8 @@ import duckdb
 import pytest
 from e2e_helpers import home_env
 
-from orchestration.bench import report
-from orchestration.bench.harness import (STAGES, Bench, Sizes, compare_themes,
+from tools.bench import report
+from tools.bench.harness import (STAGES, Bench, Sizes, compare_themes,
                                          product_rule_themes_sql, run_stages, stage_of)
 
 
@@ -34,7 +34,7 @@ def test_stage_of_every_step_kind():
 
 
 def test_pipeline_knows_the_manifest_path_without_dagster_dbt():
-    from orchestration.pipeline import MANIFEST
+    from orchestration.paths import MANIFEST
     from orchestration.transform.project import dbt_project
 
     assert MANIFEST == Path(dbt_project.manifest_path)
@@ -83,9 +83,9 @@ def test_social_anchor_counts_match_on_the_sample(tmp_path):
     """On the bundled sample exports (which contain every oddity: re-exports, BOM/CRLF, foreign
     and malformed lines) the anchor's theme counts equal those of the product's rule layer (the
     keyword seeds and theme rules; the published themes add the learned lexicon on top)."""
-    from orchestration.bench.anchors import social_themes
+    from tools.bench.anchors import social_themes
     from orchestration.pipeline import run_once
-    from orchestration.social.sample import write_social_sample
+    from tools.sample.social import write_social_sample
 
     with home_env(tmp_path / "home") as home:
         home.ensure()

@@ -13,7 +13,7 @@ import pytest
 from orchestration.bi.postgres import cluster
 from orchestration.bi.postgres.cluster import Layout, Settings
 from orchestration.paths import Home
-from orchestration.social.sample import write_benchmark_export
+from tools.sample.social import write_benchmark_export
 from test_bi_support import bi_home, cli_env, free_port, start_server, stop_server, voice_monitor  # noqa: F401
 
 pytestmark = pytest.mark.slow

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from collections import defaultdict
@@ -119,13 +118,9 @@ def test_survey_models_and_macros_read_no_database_while_compiling():
 
 
 def _dbt(home: Home, *args: str) -> subprocess.CompletedProcess:
-    from orchestration.transform.project import DBT_EXECUTABLE
+    from orchestration.transform.dbt import run_dbt
 
-    env = dict(os.environ, VOICE_MONITOR_HOME=str(home.root), VOICE_MONITOR_WORK_DB=str(home.work_db))
-    return subprocess.run([DBT_EXECUTABLE, *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir",
-                           str(PROJECT_DIR), "--target-path", str(home.state / "dbt_target"),
-                           "--log-path", str(home.state / "dbt_logs")],
-                          env=env, cwd=PROJECT_DIR, capture_output=True, text=True)
+    return run_dbt(args, home)
 
 
 def _compiled(home: Home) -> dict[str, str]:

@@ -259,6 +259,12 @@ def test_missing_pseudonym_key_stops_the_run(ops_home, tmp_path):
         path.unlink()
 
 
+def _rounded(tables: dict[str, list]) -> dict[str, list]:
+    def value(v):
+        return float(f"{v:.12g}") if isinstance(v, float) else v
+    return {name: [tuple(value(v) for v in row) for row in rows] for name, rows in tables.items()}
+
+
 def test_lost_state_is_rebuilt_from_the_archive_alone(ops_home, tmp_path):
     home = ops_home["home"]
     tables = published_tables(home.published_db)
@@ -273,5 +279,7 @@ def test_lost_state_is_rebuilt_from_the_archive_alone(ops_home, tmp_path):
     shutil.copy(tmp_path / "pseudonym.key", home.secret_key)
     done = _ok(_run(home, "rebuild"))
     assert "Rebuilt the build database from the archive: 2 survey wave(s), 2 social export(s)." in done.stdout
-    assert published_tables(home.published_db) == tables        # pseudonyms, loaded_at and all
+    # pseudonyms, loaded_at and all; doubles to 12 significant digits: the rebuild loads the rows
+    # in another physical order, and a sum of doubles in another order differs in the last bits
+    assert _rounded(published_tables(home.published_db)) == _rounded(tables)
     assert "Nothing to do" in _ok(_run(home, "run", "--quiet")).stdout

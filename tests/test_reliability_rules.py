@@ -145,11 +145,12 @@ def test_a_full_disk_blames_no_file(tmp_path, error):
 
 
 def test_a_failed_social_check_blames_the_social_deliveries(tmp_path):
+    from orchestration.failed_steps import failure_kinds
     from orchestration.warehouse import blame, state
 
     home, con = _pending_home(tmp_path)
-    kinds = blame.failure_kinds("social_totals_guard", "1 blocking asset check failed",
-                                [__import__("dagster").AssetKey(["marts", "fct_social_posts"])])
+    kinds = failure_kinds("social_totals_guard", "1 blocking asset check failed",
+                          [__import__("dagster").AssetKey(["marts", "fct_social_posts"])])
     assert kinds == {"social"}
     blame.settle(con, [blame.Failure("social_totals_guard", "check failed", kinds)], "social totals")
     assert [d.kind for d in state.pending_deliveries(con)] == ["survey"]

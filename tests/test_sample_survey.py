@@ -20,11 +20,11 @@ import pytest
 
 from independent import age_band
 from orchestration.paths import SEEDS_DIR
-from orchestration.survey.codebook import all_variables, variables_for_wave
-from orchestration.survey.sample import (
-    DEFAULT_SIZES, LARGE_N, generate_wave, write_survey_sample,
-)
+from orchestration.codebook import all_variables, variables_for_wave
 from orchestration.survey.weighting import LOWER, UPPER, load_targets, rake
+from tools.sample.survey import generate_wave
+from tools.sample.survey_files import write_survey_sample
+from tools.sample.survey_profiles import DEFAULT_SIZES, LARGE_N
 
 WAVES = (2023, 2024, 2025, 2026)
 SECTOR_CODES = {"banken_verzekeraars": 1, "bezorgdiensten": 2, "nutsbedrijven": 3,
@@ -193,7 +193,7 @@ def test_calibration_meets_the_aim(waves):
 
 def test_report_helper_agrees_with_the_files(waves):
     """The generator's own report (used for docs/sample_data.md) matches the read-back figures."""
-    from orchestration.survey.sample import calibration_report
+    from tools.sample.survey_report import calibration_report
 
     rows, diagnostics = calibration_report()
     by_key = {(r["figure"], str(r["wave"]), r["where"]): r["sample"] for r in rows}

@@ -9,17 +9,16 @@ the project's ``target/manifest.json`` that Dagster loads is never touched.
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
-from orchestration.paths import PROJECT_DIR, Home
+from orchestration.paths import Home
+from orchestration.transform.dbt import ensure_manifest, run_dbt
+from orchestration.warehouse.locking import writer_lock
 
 
 def generate_docs(home: Home) -> Path:
-    from orchestration.pipeline import ensure_manifest, prepare_environment, writer_lock
-    from orchestration.transform.project import DBT_EXECUTABLE
-
-    home = prepare_environment(home)
+    """The docs of ``home``'s build database; the caller has prepared the environment
+    (orchestration.pipeline.prepare_environment)."""
     if not home.work_db.exists():
         raise SystemExit(f"No build database at {home.work_db}: run `voice-monitor run` first.")
     ensure_manifest()
@@ -27,9 +26,7 @@ def generate_docs(home: Home) -> Path:
     out = home.root / "docs"
     with writer_lock(home):
         shutil.rmtree(target, ignore_errors=True)
-        done = subprocess.run([DBT_EXECUTABLE, "docs", "generate", "--static", "--project-dir", str(PROJECT_DIR),
-                               "--profiles-dir", str(PROJECT_DIR), "--target-path", str(target), "--quiet"],
-                              cwd=PROJECT_DIR, capture_output=True, text=True)
+        done = run_dbt(["docs", "generate", "--static", "--quiet"], home, target=target.name)
     if done.returncode != 0:
         raise SystemExit(f"dbt docs generate failed:\n{done.stdout}\n{done.stderr}")
     out.mkdir(parents=True, exist_ok=True)

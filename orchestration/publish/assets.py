@@ -4,7 +4,7 @@
 import dagster as dg
 from dagster import AssetExecutionContext
 
-from orchestration.publish.publish import BUILD_DIRTY_KEY, current_fingerprint, is_published, publish
+from orchestration.publish.publish import current_fingerprint, is_published, publish
 from orchestration.resources import WarehouseResource
 from orchestration.survey.weighting import load_targets
 from orchestration.transform.assets import warehouse_dbt_models
@@ -29,7 +29,7 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
         targets_hash = load_targets(home.targets_override).content_hash
         fingerprint = current_fingerprint(con, targets_hash)
         if is_published(con, home, fingerprint):
-            state.kv_set(con, BUILD_DIRTY_KEY, "0")       # rebuilt from what was published: same tables
+            state.kv_set(con, state.BUILD_DIRTY_KEY, "0")       # rebuilt from what was published: same tables
             context.log.info("The published database is already up to date; left untouched.")
             return dg.MaterializeResult(metadata={"published": False, "path": str(home.published_db)})
         result = publish(con, home, fingerprint, warehouse.publish_storage_version, targets_hash)

@@ -24,20 +24,13 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from orchestration import settings
 from orchestration.paths import PROJECT_DIR, Home
 from orchestration.warehouse import faults, state
 
 PUBLISHED_SCHEMAS = ("marts", "audit")
 FINGERPRINT_KEY = "published_fingerprint"
 CHECKSUM_KEY = "published_checksum"        # JSON: sha256, size, mtime_ns, ino of the published file
-BUILD_DIRTY_KEY = "build_dirty"            # '1' while the build database's marts may differ from the publish
-STORAGE_VERSION_ENV = "VOICE_MONITOR_STORAGE_VERSION"
-DEFAULT_STORAGE_VERSION = "v1.0.0"
-
-
-def storage_version() -> str:
-    """DuckDB storage version of the published file (readable by DuckDB 1.x clients by default)."""
-    return os.environ.get(STORAGE_VERSION_ENV) or DEFAULT_STORAGE_VERSION
 # Tables the build database keeps in ops that the published copy shows under audit.
 AUDIT_FROM_OPS = {
     "ingested_files": 'select path, kind, "partition", content_hash, status, loaded_at, message '
@@ -148,7 +141,7 @@ def remove_stale_temp_files(home: Home) -> None:
         stale.unlink(missing_ok=True)
 
 
-def publish(con, home: Home, fingerprint: str, storage_version: str = DEFAULT_STORAGE_VERSION,
+def publish(con, home: Home, fingerprint: str, storage_version: str = settings.DEFAULT_STORAGE_VERSION,
             targets_hash: str = "") -> PublishResult:
     """Copy marts and audit tables from the build database into a new file and swap it in."""
     from expectations.publish_change import record_totals
@@ -207,7 +200,7 @@ def publish(con, home: Home, fingerprint: str, storage_version: str = DEFAULT_ST
     checksum = _checksum_record(home.published_db, digest)
     state.kv_set(con, FINGERPRINT_KEY, fingerprint)
     state.kv_set(con, CHECKSUM_KEY, json.dumps(checksum))
-    state.kv_set(con, BUILD_DIRTY_KEY, "0")
+    state.kv_set(con, state.BUILD_DIRTY_KEY, "0")
     record_totals(con)
     _write_marker(home, targets_hash, project_code_hash(), checksum)
     unarchived = archive.write_manifest(con, home)
@@ -272,7 +265,7 @@ def republish_if_damaged(con, home: Home, targets_hash: str) -> tuple[str | None
     if problem is None:
         return None, True
     fingerprint = current_fingerprint(con, targets_hash)
-    if state.kv_get(con, FINGERPRINT_KEY) == fingerprint and state.kv_get(con, BUILD_DIRTY_KEY) != "1":
-        publish(con, home, fingerprint, storage_version(), targets_hash)
+    if state.kv_get(con, FINGERPRINT_KEY) == fingerprint and state.kv_get(con, state.BUILD_DIRTY_KEY) != "1":
+        publish(con, home, fingerprint, settings.storage_version(), targets_hash)
         return f"{problem}: published it again from the build database.", True
     return f"{problem}: it is rebuilt and published again by this run.", False

@@ -23,8 +23,8 @@ from dagster import AssetCheckExecutionContext
 
 from expectations import social_totals as social_design
 from expectations import totals as totals_design
+from orchestration.asset_keys import SURVEY_WEIGHTS
 from orchestration.resources import WarehouseResource
-from orchestration.survey.assets import SURVEY_WEIGHTS
 from orchestration.survey.weighting import LOWER, MARGIN_TOL, UPPER
 from orchestration.transform.assets import warehouse_dbt_models
 

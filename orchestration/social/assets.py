@@ -4,13 +4,12 @@ deliveries (spec §6) — the valid lines and the malformed lines, written toget
 import dagster as dg
 from dagster import AssetExecutionContext
 
+from orchestration.asset_keys import FILES_ACCEPTED_CHECK, SOCIAL_MALFORMED, SOCIAL_RAW
 from orchestration.resources import WarehouseResource
 from orchestration.social.partitions import social_months
-from orchestration.survey.assets import FILES_ACCEPTED_CHECK, hold_risky_redeliveries, ingestion_events
-from orchestration.survey.ingest import FileOutcome
+from orchestration.warehouse.landing import FileOutcome
+from orchestration.warehouse.outcomes import hold_risky_redeliveries, ingestion_events
 
-SOCIAL_RAW = dg.AssetKey(["raw", "social_posts"])
-SOCIAL_MALFORMED = dg.AssetKey(["raw", "social_malformed_lines"])
 _STATUS = {"staged": "staged", "restaged": "staged", "ignored": "ignored", "failed": "rejected",
            "rejected": "rejected"}
 

@@ -124,7 +124,7 @@ def ingest_social(con: duckdb.DuckDBPyConnection, home: Home, run_id: str, log=N
     bookkeeping is the same."""
     load_file = load_file or _load_file
     has_rows = has_rows or state.has_rows
-    from orchestration.survey.ingest import landing_files, skip_statuses
+    from orchestration.warehouse.landing import landing_files, skip_statuses
 
     report = SocialIngestReport()
     key: bytes | None = None
@@ -225,7 +225,7 @@ def _info(log, msg: str) -> None:
 # --- whole-file rejects ----------------------------------------------------------------------
 
 def _finding(rule: str, message: str, count: int, rows: list[int] | None = None):
-    from orchestration.survey.validation import Finding
+    from orchestration.warehouse.landing import Finding
 
     return Finding(rule, message, count, rows or [])
 
@@ -234,7 +234,7 @@ def _no_valid_line_findings(con, name: str, rel: str, digest: str, lines: int) -
     """Why a file has no valid line: empty, or every line malformed (per reason, first lines)."""
     if lines == 0:
         return [_finding("empty_file", f"{name} has no lines (it is empty or holds only blank lines).", 1)]
-    from orchestration.survey.validation import EXAMPLES_CAP
+    from orchestration.warehouse.landing import EXAMPLES_CAP
 
     per_reason = con.execute(
         f"""select reason, count(*), list(line_number order by line_number)[1:{EXAMPLES_CAP}]
@@ -252,7 +252,7 @@ def _no_valid_line_findings(con, name: str, rel: str, digest: str, lines: int) -
 def _reject(con, home: Home, path: Path, partition: str | None, digest: str, errors: list,
             log) -> SocialFileResult:
     """Move the file to quarantine with its report, record it ``rejected``, say so."""
-    from orchestration.survey.ingest import quarantine_file, rejection_message
+    from orchestration.warehouse.landing import quarantine_file, rejection_message
 
     rel = home.relative(path)
     report = home.relative(quarantine_file(home, path, digest, errors, month=partition))
@@ -437,12 +437,12 @@ def process_block(block: reader.Block, rel: str, digest: str, loaded_at,
     ``raw.social_malformed_lines`` rows), by the same SQL and Python steps as a load into the
     build database, in an in-memory DuckDB: the per-block function the Spark ingestion runs on
     its executors (orchestration/spark/ingest.py), so every rule has one definition."""
-    from orchestration.social import schema as social_schema
+    from orchestration.warehouse import raw_schema
 
     con = duckdb.connect()
     try:
         con.execute("create schema raw")
-        social_schema.ensure(con)
+        raw_schema.ensure_social(con)
         todo, _, _ = _prepare_block(con, 0, block, line_too_long_reason(reader.max_line_bytes()),
                                     rel, digest, loaded_at)
         ipad, opad = privacy.hmac_sql_parts(key)

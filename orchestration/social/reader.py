@@ -14,7 +14,6 @@ binary) from its first bytes, so it can be rejected whole instead of as a millio
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,16 +36,9 @@ class Block:
 
 def max_line_bytes() -> int:
     """The line-size limit: ``$VOICE_MONITOR_MAX_LINE_BYTES`` (bytes, > 0) or 1 MB."""
-    raw = os.environ.get(MAX_LINE_BYTES_ENV, "").strip()
-    if not raw:
-        return DEFAULT_MAX_LINE_BYTES
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(f"{MAX_LINE_BYTES_ENV}={raw!r} is not a whole number of bytes") from None
-    if value <= 0:
-        raise ValueError(f"{MAX_LINE_BYTES_ENV} must be a positive number of bytes, not {value}")
-    return value
+    from orchestration.settings import positive_number
+
+    return positive_number(MAX_LINE_BYTES_ENV, DEFAULT_MAX_LINE_BYTES, int, "whole number of bytes", "bytes")
 
 
 def _only_whitespace(a: np.ndarray) -> bool:

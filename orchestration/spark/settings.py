@@ -12,30 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from orchestration.paths import Home
+from orchestration.settings import EngineError
 
-ENGINES = ("duckdb", "spark")
-ENGINE_ENV = "VOICE_MONITOR_ENGINE"
 DBT_TARGET = "spark"                     # the profiles.yml output of the social models on Spark
 # fct_social_posts is copied into the build (and so the published) database up to this many rows;
 # above it, it stays in the Spark warehouse as Parquet and the build database gets a view on it
 FACT_COPY_LIMIT_ENV = "VOICE_MONITOR_SPARK_FACT_COPY_LIMIT"
 FACT_COPY_LIMIT_DEFAULT = 5_000_000
-
-
-class EngineError(ValueError):
-    """A wrong engine setting, said in plain words."""
-
-
-def engine() -> str:
-    value = os.environ.get(ENGINE_ENV, "duckdb").strip().lower() or "duckdb"
-    if value not in ENGINES:
-        raise EngineError(f"{ENGINE_ENV}={value!r} is not an engine of the warehouse "
-                          f"(expected one of: {', '.join(ENGINES)})")
-    return value
-
-
-def is_spark() -> bool:
-    return engine() == "spark"
 
 
 @dataclass(frozen=True)

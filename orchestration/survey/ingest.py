@@ -6,12 +6,9 @@ decided here, so the sensor, the Dagster asset and ``voice-monitor run`` share o
 
 from __future__ import annotations
 
-import json
 import logging
-import re
-import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -19,36 +16,16 @@ import pandas as pd
 
 from orchestration.paths import Home
 from orchestration.survey import readers
-from orchestration.survey.validation import Finding, ValidationResult, validate
+from orchestration.survey.validation import ValidationResult, validate
 from orchestration.warehouse import archive, blame, faults, state
+from orchestration.warehouse.landing import (
+    EXTENSION_RANK, SURVEY_FILE, FileOutcome, Finding, landing_files, quarantine_file, rejection_message,
+    skip_statuses,
+)
 
-SURVEY_FILE = re.compile(r"^voice_monitor_(\d{4})(?:[_-][^.]*)?\.(csv|parquet|sav)$", re.IGNORECASE)
-# ties on modification time go to parquet > sav > csv (spec §2)
-EXTENSION_RANK = {".parquet": 3, ".sav": 2, ".csv": 1}
 
-
-def skip_statuses() -> tuple[str, ...]:
-    """A file seen before with these outcomes is not picked up again unless its content changes
-    (``voice-monitor run --retry-failed`` lifts it for failed ones)."""
-    import os
-
-    retry = os.environ.get("VOICE_MONITOR_RETRY_FAILED", "") not in ("", "0")
-    return ("rejected", "ignored") if retry else ("rejected", "ignored", "failed")
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class FileOutcome:
-    path: str                 # relative to the home
-    kind: str
-    partition: str | None
-    status: str               # staged | unchanged | rejected | ignored | skipped
-    message: str = ""
-    rows: int = 0
-    warnings: list[str] = field(default_factory=list)
-    report: str | None = None  # quarantine report, relative to the home
-    seconds: dict[str, float] = field(default_factory=dict)   # read, validate, load
 
 
 @dataclass
@@ -56,19 +33,6 @@ class SurveyCandidate:
     wave: int
     path: Path
     content_hash: str
-
-
-def survey_partition(path: Path) -> str | None:
-    """The wave partition key of a landing file, or None when the name is not a delivery name."""
-    m = SURVEY_FILE.match(path.name)
-    return m.group(1) if m else None
-
-
-def landing_files(folder: Path) -> list[Path]:
-    if not folder.exists():
-        return []
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and not p.name.startswith((".", "~")) and not p.name.endswith(".tmp"))
 
 
 def plan_survey(con, home: Home, record: bool = True, waves: set[int] | None = None,
@@ -125,38 +89,6 @@ def plan_survey(con, home: Home, record: bool = True, waves: set[int] | None = N
             continue
         candidates.append(SurveyCandidate(wave, chosen, digest))
     return candidates, outcomes
-
-
-def quarantine_file(home: Home, source: Path, content_hash: str, errors: list[Finding], **keys) -> Path:
-    """Move a rejected file to quarantine/ with its machine-readable report next to it; ``keys``
-    name the file's partition in the report (``wave=2026`` for a survey file, ``month=...`` for
-    a social export)."""
-    home.quarantine.mkdir(parents=True, exist_ok=True)
-    target = home.quarantine / source.name
-    if target.exists() and state.sha256_file(target) != content_hash:
-        target = home.quarantine / f"{source.stem}.{content_hash[:8]}{source.suffix}"
-    report = target.with_name(target.name + ".errors.json")
-    payload = {
-        "file": source.name,
-        **keys,
-        "errors": [e.as_dict() for e in errors],
-        "content_hash": content_hash,
-        "quarantined_as": home.relative(target),
-    }
-    tmp = report.with_name(report.name + ".tmp")
-    tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(report)
-    shutil.move(str(source), str(target))
-    return report
-
-
-def rejection_message(name: str, errors: list[Finding], report: str) -> str:
-    rules = sorted({e.rule for e in errors})
-    details = "; ".join(e.message for e in errors[:8])
-    more = f"; and {len(errors) - 8} more" if len(errors) > 8 else ""
-    return (f"{name} was rejected ({len(rules)} rule{'s' if len(rules) != 1 else ''} failed: "
-            f"{', '.join(rules)}): {details}{more}. The file was moved to quarantine; "
-            f"the full report is {report}. Nothing of it was loaded.")
 
 
 def _masked(texts: pd.Series, con=None) -> np.ndarray:

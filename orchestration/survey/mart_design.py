@@ -24,7 +24,7 @@ import io
 from pathlib import Path
 
 from orchestration.paths import PROJECT_DIR, SEEDS_DIR
-from orchestration.survey import codebook as cb
+from orchestration import codebook as cb
 
 CONTACT_TYPES = {"Q1_1": "advies", "Q1_2": "bestelling_betaling", "Q1_3": "bezorging_retour",
                  "Q1_4": "gebruik_onderhoud", "Q1_5": "praktisch", "Q2_R1": "algemeen"}

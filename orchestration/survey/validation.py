@@ -8,15 +8,14 @@ agency exactly what to fix. Row numbers count from 1 for the first data row.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from orchestration.survey import codebook as cb
+from orchestration import codebook as cb
 from orchestration.survey.readers import _is_numeric, as_object_cells, numeric_view
-
-EXAMPLES_CAP = 20
+from orchestration.warehouse.landing import EXAMPLES_CAP, Finding
 
 # Plain-words descriptions of each rule (used in messages and docs/survey_contract.md).
 RULES = {
@@ -40,23 +39,6 @@ RULES = {
     "q2_rank_order": "Q2: R2 requires R1 and R3 requires R2",
     "q2_duplicate_rank": "Q2 ranks must name distinct channels",
 }
-
-
-@dataclass
-class Finding:
-    rule: str
-    message: str
-    count: int
-    rows: list[int] = field(default_factory=list)
-    respids: list[str] = field(default_factory=list)
-    variable: str | None = None
-
-    def as_dict(self) -> dict:
-        d = {"rule": self.rule, "message": self.message, "count": int(self.count),
-             "rows": [int(r) for r in self.rows], "respids": [str(r) for r in self.respids]}
-        if self.variable:
-            d["variable"] = self.variable
-        return d
 
 
 @dataclass

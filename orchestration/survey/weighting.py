@@ -38,13 +38,8 @@ class WeightingError(UserError):
     the wave and the margin, or the file and the line."""
 
 
-# every "cannot be weighted" message below starts so; a failed run blames that wave's delivery
-_WAVE_FAILURE = re.compile(r"\bWave (\d{4}) cannot be weighted")
-
-
-def failing_waves(text: str) -> set[str]:
-    """The waves a failure message says cannot be weighted (orchestration.warehouse.blame)."""
-    return set(_WAVE_FAILURE.findall(text or ""))
+# every "cannot be weighted" message below starts "Wave <YYYY> cannot be weighted": a failed run
+# blames that wave's delivery only (orchestration.warehouse.blame.failing_waves)
 
 
 @dataclass(frozen=True)

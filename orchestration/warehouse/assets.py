@@ -5,9 +5,8 @@ damaged published file is then rebuilt rather than copied: orchestration.publish
 
 import dagster as dg
 
+from orchestration.asset_keys import SOCIAL_MALFORMED, SOCIAL_RAW, SURVEY_RAW
 from orchestration.resources import WarehouseResource
-from orchestration.social.assets import SOCIAL_MALFORMED, SOCIAL_RAW
-from orchestration.survey.assets import SURVEY_RAW
 from orchestration.warehouse import state
 
 ACTIVE = {
@@ -26,11 +25,9 @@ ACTIVE = {
     can_subset=True,
 )
 def active_deliveries(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    from orchestration.publish.publish import BUILD_DIRTY_KEY
-
     con = warehouse.connect()
     try:
-        state.kv_set(con, BUILD_DIRTY_KEY, "1")
+        state.kv_set(con, state.BUILD_DIRTY_KEY, "1")
         for kind, key in ACTIVE.items():
             if key not in context.selected_asset_keys:
                 continue

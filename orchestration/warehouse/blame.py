@@ -15,6 +15,8 @@ with it. When a run fails:
 Set-aside deliveries are recorded ``failed`` with the reason (skipped until the file changes or
 ``--retry-failed``); kept ones stay pending. ``settle`` is called by ``voice-monitor run`` with
 everything the run's events say, and by the build job's failure hook for runs the sensors launch.
+Which data a failed Dagster step is about comes from the code location's asset graph
+(orchestration.failed_steps), above this layer.
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ _ENVIRONMENT = re.compile(r"No space left on device|Disk quota exceeded|File too
 _ENVIRONMENT_ERRNOS = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", 122)}
 # a dbt model or test named in dbt's error messages, by its file
 _DBT_PATH = re.compile(r"(?:models|tests)/[\w/.-]*")
+# how every "cannot be weighted" message of orchestration.survey.weighting starts: a failed run
+# blames that wave's delivery only
+_WAVE_FAILURE = re.compile(r"\bWave (\d{4}) cannot be weighted")
 
 
 def is_environment_error(error: BaseException | str | None) -> bool:
@@ -78,6 +83,11 @@ class Settlement:
         return out
 
 
+def failing_waves(text: str) -> set[str]:
+    """The waves a failure message says cannot be weighted."""
+    return set(_WAVE_FAILURE.findall(text or ""))
+
+
 def kinds_in_text(text: str) -> frozenset[str]:
     """survey / social as named by the dbt models and tests in an error message."""
     found = set()
@@ -89,8 +99,6 @@ def kinds_in_text(text: str) -> frozenset[str]:
 def settle(con, failures: list[Failure], reason: str) -> Settlement:
     """Set aside the pending deliveries these failures blame (recorded failed with ``reason``);
     keep the rest pending."""
-    from orchestration.survey.weighting import failing_waves
-
     pending = state.pending_deliveries(con)
     if not failures:
         return Settlement(kept=pending)
@@ -107,33 +115,3 @@ def settle(con, failures: list[Failure], reason: str) -> Settlement:
     set_aside = state.rollback_pending(con, reason, only=list(unique.values()))
     kept = [d for d in pending if (d.kind, d.key) not in unique]
     return Settlement(set_aside, kept)
-
-
-def failure_kinds(step_key: str, message: str, failed_check_keys=()) -> frozenset[str]:
-    """The data a failed step is about: its failed checks' assets, else the dbt models its error
-    names, else everything the step serves."""
-    if failed_check_keys:
-        return step_kinds(step_key, failed_check_keys)
-    return kinds_in_text(message) or step_kinds(step_key)
-
-
-def step_kinds(step_key: str, asset_keys=()) -> frozenset[str]:
-    """The data a Dagster step is about, from the groups of its assets (or of the given ones,
-    e.g. the assets of the checks that failed in it): survey, social, or both."""
-    from orchestration.definitions import defs
-
-    graph = defs.resolve_asset_graph()
-    keys = list(asset_keys)
-    if not keys:
-        for assets_def in graph.assets_defs:
-            if assets_def.node_def.name == step_key:
-                keys = list(assets_def.keys) + [c.asset_key for c in assets_def.check_keys]
-                break
-    groups = set()
-    for key in keys:
-        try:
-            groups.add(graph.get(key).group_name)
-        except Exception:       # a key outside the graph
-            groups.add(None)
-    kinds = frozenset(g for g in groups if g in KINDS)
-    return kinds if kinds and groups <= KINDS else KINDS     # shared models (dimensions, publish): both

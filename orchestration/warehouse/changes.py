@@ -34,7 +34,7 @@ class LandingPlan:
 def is_new(books, kind: str, key: str, rel: str, digest: str) -> bool:
     """A delivery file is new when its content is not the live delivery of its key and this exact
     content was not rejected, ignored or (unless retried) failed before."""
-    from orchestration.survey.ingest import skip_statuses
+    from orchestration.warehouse.landing import skip_statuses
 
     return digest != books.active_hash(kind, key) and books.status(rel, digest) not in skip_statuses()
 
@@ -43,7 +43,8 @@ def what_changed(home: Home, books, kinds: tuple[str, ...] = ("survey", "social"
     """The partitions whose landing files are new or changed, without acting on them. ``books``:
     orchestration.warehouse.ledger's ``DatabaseBooks`` or ``Ledger``."""
     from orchestration.social.ingest import parse_file_name
-    from orchestration.survey.ingest import landing_files, plan_survey
+    from orchestration.survey.ingest import plan_survey
+    from orchestration.warehouse.landing import landing_files
 
     plan = LandingPlan()
     if "survey" in kinds:

@@ -28,7 +28,7 @@ class WatchResult:
 
 def watch(home: Home, kind: str, cursor: str | None, instance) -> WatchResult:
     """The partitions of ``kind`` (survey | social) with a new or changed delivery not yet asked for."""
-    from orchestration.survey.ingest import landing_files
+    from orchestration.warehouse.landing import landing_files
     from orchestration.warehouse import ledger as ledgers
     from orchestration.warehouse.changes import what_changed
     from orchestration.warehouse.dagster_runs import writer_free

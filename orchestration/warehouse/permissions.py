@@ -72,11 +72,12 @@ _SEARCH = stat.S_IXGRP | stat.S_IXOTH
 
 
 def private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) private (0700); an existing folder loses every permission of
-    others but the search bit (see ``secure_tree``: only it decides whether that one is needed)."""
+    """Create ``path`` (and parents) private (0700). A folder that is exactly 0711 is a passage
+    ``secure_tree`` made to a service account's files and keeps it (only ``secure_tree`` decides
+    that); any other mode, e.g. 0755 from a ``mkdir`` under the usual umask, becomes 0700."""
     path.mkdir(parents=True, exist_ok=True)
     mode = stat.S_IMODE(path.stat().st_mode)
-    want = PRIVATE_DIR | (mode & _SEARCH)
+    want = mode if mode == PRIVATE_DIR | _SEARCH else PRIVATE_DIR
     if mode != want:
         os.chmod(path, want)
     return path

@@ -372,6 +372,11 @@ def release(con, delivery: Delivery) -> None:
 
 # --- key/value state ----------------------------------------------------------------------
 
+# '1' while the build database's marts may differ from the publish (set when a build starts or
+# fails, cleared by a publish; orchestration.publish.publish rebuilds rather than copies then)
+BUILD_DIRTY_KEY = "build_dirty"
+
+
 def kv_get(con, key: str) -> str | None:
     row = first_row(con.execute("select value from ops.kv where key = ?", [key]))
     return row[0] if row else None

@@ -18,13 +18,11 @@ set aside as failed (orchestration.warehouse.blame), so the next run does not ha
 from __future__ import annotations
 
 import _thread
-import os
 import signal
 import threading
 import time
 from dataclasses import dataclass
 
-from orchestration.errors import UserError
 from orchestration.paths import Home
 
 INGEST_STEPS = frozenset({"survey_responses", "social_posts"})
@@ -41,17 +39,10 @@ def step_class(step_key: str) -> str:
 
 
 def limit_minutes(step_key: str) -> tuple[float, str]:
+    from orchestration.settings import positive_number
+
     env, default = LIMITS[step_class(step_key)]
-    value = os.environ.get(env, "").strip()
-    if not value:
-        return default, env
-    try:
-        minutes = float(value)
-    except ValueError:
-        raise UserError(f"{env}={value!r} is not a number of minutes.") from None
-    if minutes <= 0:
-        raise UserError(f"{env}={value!r}: a time limit must be more than 0 minutes.")
-    return minutes, env
+    return positive_number(env, default, float, "number of minutes", "minutes"), env
 
 
 @dataclass(frozen=True)

@@ -111,7 +111,7 @@ def ingest_and_build(home: Home, tests: bool = False) -> Build:
 
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory) -> Build:
-    from orchestration.social.sample import write_social_sample
+    from tools.sample.social import write_social_sample
 
     home = make_home(tmp_path_factory.mktemp("social-sample"))
     write_social_sample(home.landing_social)

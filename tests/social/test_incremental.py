@@ -123,7 +123,7 @@ def _classified_new(stdout: str) -> list[str]:
 @pytest.fixture(scope="module")
 def sequence(tmp_path_factory):
     """The incremental warehouse (delivery by delivery) and the full build of its final landing zone."""
-    from orchestration.social.sample import write_social_sample
+    from tools.sample.social import write_social_sample
 
     os.environ["VOICE_MONITOR_PSEUDONYM_KEY"] = TEST_KEY      # one key for both homes (module scope)
     root = tmp_path_factory.mktemp("incremental")

@@ -57,8 +57,13 @@ def test_the_reader_holds_about_one_block_not_the_long_line(tmp_path):
 
 
 def test_the_line_limit_setting_must_be_a_positive_number(monkeypatch):
+    from orchestration.errors import UserError
+
     monkeypatch.setenv("VOICE_MONITOR_MAX_LINE_BYTES", "1MB")
-    with pytest.raises(ValueError, match="VOICE_MONITOR_MAX_LINE_BYTES"):
+    with pytest.raises(UserError, match="VOICE_MONITOR_MAX_LINE_BYTES='1MB' is not a whole number of bytes"):
+        reader.max_line_bytes()
+    monkeypatch.setenv("VOICE_MONITOR_MAX_LINE_BYTES", "0")
+    with pytest.raises(UserError, match="more than 0 bytes"):
         reader.max_line_bytes()
     monkeypatch.setenv("VOICE_MONITOR_MAX_LINE_BYTES", "")
     assert reader.max_line_bytes() == 1 << 20

@@ -79,7 +79,7 @@ def test_bsn_11_test_against_an_independent_computation():
 def test_placeholders_are_dropped_by_the_normaliser():
     """macros/social_text.sql drops every placeholder before tokenising (none becomes a term)."""
     macro = (PROJECT_DIR / "macros" / "social_text.sql").read_text(encoding="utf-8")
-    listed = re.search(r"'\\\[\(([a-z|]+)\)\\\]'", macro)
+    listed = re.search(r"'(?:\\\\|\\)\[\(([a-z|]+)\)(?:\\\\|\\)\]'", macro)   # '\[(…)\]', in Jinja '\\[(…)\\]'
     assert listed, "placeholder list not found in social_normalise"
     assert {f"[{p}]" for p in listed.group(1).split("|")} == set(PLACEHOLDERS)
 

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from orchestration.privacy import mask_text
-from orchestration.social.sample import personal_data_strings, write_social_sample
+from tools.sample.social import personal_data_strings, write_social_sample
 
 PLATFORMS = {"trustpilot", "reddit", "x"}
 

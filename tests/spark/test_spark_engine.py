@@ -75,7 +75,7 @@ def _types(db: Path, table: str) -> list[tuple]:
         con.close()
 
 
-def _run(root: Path, engine: str):
+def _run(root: Path, engine: str, accept: tuple[str, ...] = (), exit_code: int = 0):
     from orchestration.pipeline import run_once
 
     saved = os.environ.get("VOICE_MONITOR_ENGINE")
@@ -83,21 +83,21 @@ def _run(root: Path, engine: str):
     try:
         with home_env(root) as home:
             lines: list[str] = []
-            summary = run_once(home, say=lines.append)
+            summary = run_once(home, say=lines.append, accept=accept)
     finally:
         if saved is None:
             os.environ.pop("VOICE_MONITOR_ENGINE", None)
         else:
             os.environ["VOICE_MONITOR_ENGINE"] = saved
-    assert summary.exit_code == 0, "\n".join(lines)
+    assert summary.exit_code == exit_code, "\n".join(lines) + "\n" + (summary.reason or "")
     return summary, "\n".join(lines)
 
 
 @pytest.fixture(scope="module")
 def landing(tmp_path_factory):
     """The sample (survey and social) and the re-export exports, as files to copy into homes."""
-    from orchestration.social.sample import write_social_sample
-    from orchestration.survey.sample import write_survey_sample
+    from tools.sample.social import write_social_sample
+    from tools.sample.survey_files import write_survey_sample
 
     os.environ["VOICE_MONITOR_PSEUDONYM_KEY"] = KEY          # the same pseudonyms in every home
     root = tmp_path_factory.mktemp("spark_landing")
@@ -138,7 +138,11 @@ def spark_home(landing, tmp_path_factory):
                       [extra / "posts_2026-01.jsonl", extra / "posts_2026-02.jsonl"])
     first, _ = _run(home.root, "spark")
     shutil.copy2(extra / "corrected" / "posts_2026-01.jsonl", home.landing_social / "posts_2026-01.jsonl")
-    second, out = _run(home.root, "spark")
+    # the corrected file withdraws published posts of January: held for the operator's consent
+    # (docs/reliability.md), then accepted, as an operator would
+    held, _ = _run(home.root, "spark", exit_code=2)
+    assert [h["path"] for h in held.held] == ["landing/social/posts_2026-01.jsonl"], held.held
+    second, out = _run(home.root, "spark", accept=("landing/social/posts_2026-01.jsonl",))
     return home, first, second, out
 
 

@@ -1,7 +1,7 @@
 """What scoring the social classifier costs, per million posts → ``tools/classifier/scoring_cost.json``.
 
 ``python -m tools.classifier.cost [--posts 200000]`` writes a load-test export
-(``orchestration.social.sample.write_benchmark_export``), ingests it into a temporary home, builds
+(``tools.sample.social.write_benchmark_export``), ingests it into a temporary home, builds
 the social dbt models and reads dbt's timing of every model from ``run_results.json``. The
 classification step is ``int_social__classified_versions`` (the rule layer's verdicts and the
 classifier's scoring and decisions, per batch) plus ``int_social__classifier_weights`` (once per
@@ -28,7 +28,7 @@ MODELS = ("int_social__term_hits", "int_social__classifier_weights", "int_social
 
 
 def measure(n_posts: int, workdir: Path | None = None, log=print) -> dict:
-    from orchestration.social.sample import write_benchmark_export
+    from tools.sample.social import write_benchmark_export
     from tools.classifier.production import build_social_models, ingest_landing
 
     tmp = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="social-cost-"))

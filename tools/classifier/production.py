@@ -9,7 +9,6 @@ ingested and built with dbt, and the needed columns are read back.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import tempfile
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from orchestration.paths import PROJECT_DIR, Home
+from orchestration.transform.dbt import run_dbt
 from tools.classifier.corpus import EXPORT_FIELDS
 
 
@@ -28,22 +28,14 @@ def build_social_models(home: Home, tests: bool = False, select: str = "tag:soci
     separate one for other vars keeps the partial parse of the usual one); ``full_refresh``:
     rebuild the incremental models from all live data; ``project_dir``: a copy of the dbt
     project (tests that edit seeds)."""
-    from orchestration.transform.project import DBT_EXECUTABLE
-
-    env = dict(os.environ)
-    env["VOICE_MONITOR_HOME"] = str(home.root)
-    env["VOICE_MONITOR_WORK_DB"] = str(home.work_db)
-    env.setdefault("DO_NOT_TRACK", "1")
-    cmd = [DBT_EXECUTABLE, "build", "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
-           "--select", select, "--target-path", str(home.state / target),
-           "--log-path", str(home.state / "dbt_logs")]
+    args = ["build", "--select", select]
     if dbt_vars is not None:
-        cmd += ["--vars", dbt_vars]
+        args += ["--vars", dbt_vars]
     if not tests:
-        cmd += ["--exclude", "resource_type:test"]
+        args += ["--exclude", "resource_type:test"]
     if full_refresh:
-        cmd.append("--full-refresh")
-    result = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=str(project_dir))
+        args.append("--full-refresh")
+    result = run_dbt(args, home, target=target, project_dir=project_dir)
     if result.returncode != 0:
         raise RuntimeError(f"dbt build failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")
     return result

@@ -31,14 +31,13 @@ from pathlib import Path
 from orchestration.bi.postgres import access, keys
 from orchestration.bi.postgres.cluster import Layout
 from orchestration.bi.postgres.typemap import export_expr, ident, pg_type
-from orchestration.paths import PROJECT_DIR, Home
+from orchestration.paths import MANIFEST, Home
 from orchestration.publish.publish import PUBLISHED_SCHEMAS
 
 BATCH_ROWS = 100_000
 SYNC_LOCK = 0x766D5359                  # advisory lock key: one sync at a time per database
 RETIRED = "__retired_"
 DROP_LOCK_TIMEOUT = "2s"
-MANIFEST = PROJECT_DIR / "target" / "manifest.json"
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The scenarios, the anchors beside them, and the per-stage breakdown.
 
-Each measurement is a child process (``orchestration.bench.child``): wall time from outside
+Each measurement is a child process (``tools.bench.child``): wall time from outside
 (interpreter start-up included), CPU time of the whole tree (``RUSAGE_CHILDREN``: dbt and every
 other descendant that was waited for), peak RSS summed over the tree (psutil sampling), and the
 stage breakdown from the run summary's step timings (Dagster event timestamps).
@@ -19,8 +19,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from orchestration.bench import data
-from orchestration.bench.monitor import load_average, python_child
+from tools.bench import data
+from tools.bench.monitor import load_average, python_child
 
 STAGES = ("startup", "orchestration", "ingest", "validate", "weight", "dbt", "checks", "publish", "report")
 SCENARIOS = ("demo", "incremental", "noop", "survey", "social", "social_increment")
@@ -285,12 +285,12 @@ class Bench:
             shutil.rmtree(self.workdir / "homes" / folder, ignore_errors=True)
 
     def social_spark(self) -> None:
-        from orchestration.bench.spark_runs import social_spark
+        from tools.bench.spark_runs import social_spark
 
         social_spark(self)
 
     def social_spark_cluster(self) -> None:
-        from orchestration.bench.spark_runs import social_spark_cluster
+        from tools.bench.spark_runs import social_spark_cluster
 
         social_spark_cluster(self)
 

@@ -29,7 +29,7 @@ def _mark(folder: Path, spec: dict) -> None:
 
 def survey_files(root: Path, respondents: int) -> list[Path]:
     """``respondents`` per wave × 4 waves (Parquet above 100k per wave), via write_survey_sample."""
-    from orchestration.survey.sample import write_survey_sample
+    from tools.sample.survey_files import write_survey_sample
 
     folder = root / f"survey_{respondents}"
     spec = {"kind": "survey", "respondents": respondents, "waves": list(SURVEY_WAVES)}
@@ -43,7 +43,7 @@ def survey_files(root: Path, respondents: int) -> list[Path]:
 def social_files(root: Path, posts: int) -> list[Path]:
     """One export of ``posts`` unique Dutch posts (+ ~2% re-exported versions, ~1% foreign posts,
     a malformed line per 200k), via write_benchmark_export."""
-    from orchestration.social.sample import write_benchmark_export
+    from tools.sample.social import write_benchmark_export
 
     folder = root / f"social_{posts}"
     spec = {"kind": "social", "posts": posts, "seed": SOCIAL_SEED}
@@ -62,7 +62,7 @@ def scale_increment_file(root: Path, posts: int, history: Path) -> Path:
     before, in an earlier month's file."""
     import json
 
-    from orchestration.social.sample import write_benchmark_export
+    from tools.sample.social import write_benchmark_export
 
     folder = root / f"social_increment_{posts}"
     n_reexports = int(posts * REEXPORT_SHARE)
@@ -94,7 +94,7 @@ def scale_increment_file(root: Path, posts: int, history: Path) -> Path:
 
 def increment_file(root: Path) -> Path:
     """A new monthly export (about one demo month of posts) for the incremental scenario."""
-    from orchestration.social.sample import write_benchmark_export
+    from tools.sample.social import write_benchmark_export
 
     folder = root / "increment"
     spec = {"kind": "increment", "posts": INCREMENT_POSTS, "seed": INCREMENT_SEED}

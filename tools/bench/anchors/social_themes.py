@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from orchestration.bench.anchors import AnchorResult, connect
+from tools.bench.anchors import AnchorResult, connect
 from orchestration.paths import SEEDS_DIR
 
 SQL = Path(__file__).with_name("social_themes.sql")

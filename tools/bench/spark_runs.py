@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 from contextlib import contextmanager
 
-from orchestration.bench import data
+from tools.bench import data
 
 CLUSTER_CORES = (1, 2)
 
@@ -28,7 +28,7 @@ def _env(bench, extra: dict):
 
 
 def _compare_with_duckdb(bench, scenario: str, home) -> None:
-    from orchestration.bench.harness import SOCIAL_TABLES, compare_published_tables
+    from tools.bench.harness import SOCIAL_TABLES, compare_published_tables
 
     duck = bench.workdir / "homes" / "social" / "warehouse" / "voice_monitor.duckdb"
     spark = home / "warehouse" / "voice_monitor.duckdb"

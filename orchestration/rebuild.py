@@ -26,7 +26,8 @@ NO_ROW_LIMIT = 10**12      # an archived file was accepted, so its bad rows were
 
 
 def rebuild(home: Home | None = None):
-    from orchestration.pipeline import ensure_manifest, prepare_environment
+    from orchestration.pipeline import prepare_environment
+    from orchestration.transform.dbt import ensure_manifest
     from orchestration.warehouse.children import reap_leftovers, stop_children
     from orchestration.warehouse.locking import writer_lock
     from orchestration.warehouse.permissions import private_umask

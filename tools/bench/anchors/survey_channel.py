@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from orchestration.bench.anchors import AnchorResult, connect
+from tools.bench.anchors import AnchorResult, connect
 from orchestration.survey.weighting import (BOUND_TOL, INNER_TOL, LOWER, MARGIN_TOL, MARGINS, MAX_CYCLES,
                                             MAX_SWEEPS_PER_CYCLE, UPPER, load_targets)
 

@@ -34,7 +34,7 @@ def _kind(p: psutil.Process) -> str:
     text = " ".join(cmd[:4])
     if "bin/dbt" in text:
         return "dbt"
-    if "orchestration.bench.child" in text:
+    if "tools.bench.child" in text:
         return "main"
     return p.name()
 
@@ -118,7 +118,7 @@ def run_child(argv: list[str], log: Path, env: dict[str, str] | None = None,
 
 def python_child(module_args: list[str], log: Path, env: dict[str, str] | None = None,
                  cwd: Path | None = None, timeout: float | None = None) -> ChildResult:
-    return run_child([sys.executable, "-m", "orchestration.bench.child", *module_args], log, env, cwd, timeout)
+    return run_child([sys.executable, "-m", "tools.bench.child", *module_args], log, env, cwd, timeout)
 
 
 def machine() -> dict:

@@ -40,8 +40,8 @@ def cmd_bench(args) -> int:
     import json
     import shutil
 
-    from orchestration.bench import report
-    from orchestration.bench.harness import Bench, Sizes
+    from tools.bench import report
+    from tools.bench.harness import Bench, Sizes
     from orchestration.paths import PROJECT_DIR, Home
 
     names = [n for n in ORDER if n not in SPARK] if args.scenarios == "all" else [s.strip() for s in args.scenarios.split(",") if s.strip()]

@@ -19,7 +19,7 @@ from orchestration.survey.weighting import MARGINS, gender_targets, load_targets
 def read_codes(files: list[Path]) -> dict[int, dict[str, np.ndarray]]:
     import duckdb
 
-    from orchestration.bench.anchors.survey_channel import files_view
+    from tools.bench.anchors.survey_channel import files_view
 
     con = duckdb.connect()
     files_view(con, files)

@@ -1,5 +1,5 @@
 """One measured task, run as a child process of the harness (so its wall time and process-tree
-memory are measured from outside). ``python -m orchestration.bench.child TASK --out result.json ...``
+memory are measured from outside). ``python -m tools.bench.child TASK --out result.json ...``
 
 Tasks:
 
@@ -162,7 +162,7 @@ def _anchor_task(module_name: str):
     def task(args) -> dict:
         import importlib
 
-        anchor = importlib.import_module(f"orchestration.bench.anchors.{module_name}")
+        anchor = importlib.import_module(f"tools.bench.anchors.{module_name}")
         result = anchor.run([Path(f) for f in args.files], threads=args.threads, memory_limit=args.memory_limit)
         if args.result:
             Path(args.result).parent.mkdir(parents=True, exist_ok=True)
@@ -172,7 +172,7 @@ def _anchor_task(module_name: str):
 
 
 def task_rake(args) -> dict:
-    from orchestration.bench.anchors import raking
+    from tools.bench.anchors import raking
 
     timings = raking.run(args.engine, [Path(f) for f in args.files])
     return {"returncode": 0, "timings": timings}
@@ -196,7 +196,7 @@ TASKS = {"sample": task_sample, "run": task_run, "anchor-survey": _anchor_task("
 
 def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
-    p = argparse.ArgumentParser(prog="python -m orchestration.bench.child")
+    p = argparse.ArgumentParser(prog="python -m tools.bench.child")
     p.add_argument("task", choices=sorted(TASKS))
     p.add_argument("--out", required=True)
     p.add_argument("--home")

@@ -1,4 +1,4 @@
-"""Social ingestion alone, measured: ``python -m orchestration.bench.ingest_social``.
+"""Social ingestion alone, measured: ``python -m tools.bench.ingest_social``.
 
 Writes (once, cached under ``--workdir``) ``write_benchmark_export(n_posts)``, loads it with
 ``ingest_social`` into a fresh home and prints wall time, lines per second and the peak RSS of
@@ -28,7 +28,7 @@ def _peak_rss_mib() -> float:
 
 
 def export_file(workdir: Path, n_posts: int) -> Path:
-    from orchestration.social.sample import write_benchmark_export
+    from tools.sample.social import write_benchmark_export
 
     path = workdir / f"export-{n_posts}" / "posts_2025-06.jsonl"
     if not path.exists():
@@ -107,7 +107,7 @@ def compare(a: Path, b: Path) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m orchestration.bench.ingest_social", description=__doc__)
+    p = argparse.ArgumentParser(prog="python -m tools.bench.ingest_social", description=__doc__)
     p.add_argument("--posts", type=int, default=1_000_000)
     p.add_argument("--sample", action="store_true", help="load the calibrated sample instead")
     p.add_argument("--workdir", type=Path, default=Path("/tmp/voice-monitor-ingest-bench"))
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     args.workdir.mkdir(parents=True, exist_ok=True)
     if args.sample:
-        from orchestration.social.sample import write_social_sample
+        from tools.sample.social import write_social_sample
 
         files = write_social_sample(args.workdir / "sample")
     else:

@@ -1,7 +1,9 @@
-"""What a failed build run does to the pending deliveries it was building."""
+"""What a failed build run does to the pending deliveries it was building (the build job's
+failure hook, orchestration.jobs)."""
 
 import dagster as dg
 
+from orchestration.failed_steps import failure_kinds
 from orchestration.warehouse import blame, state
 
 
@@ -25,13 +27,11 @@ def set_aside_pending_deliveries(context: dg.HookContext):
     them again."""
     from dagster import AssetCheckSeverity, DagsterEventType
 
-    from orchestration.publish.publish import BUILD_DIRTY_KEY
-
     warehouse = context.resources.warehouse
     run = context.instance.get_run_by_id(context.run_id)
     con = warehouse.connect()
     try:
-        state.kv_set(con, BUILD_DIRTY_KEY, "1")
+        state.kv_set(con, state.BUILD_DIRTY_KEY, "1")
         if run is not None and run.tags.get("voice_monitor/trigger") == "cli":
             return
         failed_checks = []
@@ -41,7 +41,7 @@ def set_aside_pending_deliveries(context: dg.HookContext):
                     and evaluation.severity == AssetCheckSeverity.ERROR:
                 failed_checks.append(evaluation.asset_key)
         message = error_text(context.op_exception) or f"{context.step_key} failed"
-        kinds = blame.failure_kinds(context.step_key, message, failed_checks)
+        kinds = failure_kinds(context.step_key, message, failed_checks)
         settlement = blame.settle(con, [blame.Failure(context.step_key, message, kinds)],
                                   f"{context.step_key}: {message.splitlines()[0]}")
     finally:

@@ -8,7 +8,7 @@ offsets, a missing ``collected_at``, English and German posts, malformed lines, 
 UTF-8 BOM with CRLF line ends in one file, an integer ``id``, and personal data (authors,
 e-mail addresses, phone numbers, @handles, URLs) for the masking to remove.
 
-Texts are composed from the fragments in ``sample_texts`` (sector context + theme sentence(s) +
+Texts are composed from the fragments in ``social_texts`` (sector context + theme sentence(s) +
 closing), vectorised with numpy so that ``write_benchmark_export`` can stream millions of posts.
 Deterministic: the same arguments give the same bytes; files whose bytes are unchanged are not
 rewritten (their mtime stays).
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from orchestration.social import sample_texts as T
+from tools.sample import social_texts as T
 
 YEAR = 2025
 PLATFORMS = np.array(["trustpilot", "reddit", "x"], dtype=object)
