@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from orchestration.paths import PROJECT_DIR, Home
-from orchestration.warehouse.changes import LandingPlan
+from orchestration.changes import LandingPlan
 from orchestration.transform.dbt import ensure_manifest
 from orchestration.warehouse.locking import writer_lock
 
@@ -80,8 +80,8 @@ def _seed_partial_parse(home: Home) -> None:
 
 def plan_changes(con, home: Home) -> LandingPlan:
     """The partitions whose landing files are new or changed, without acting on them: the sensors'
-    decision (orchestration.warehouse.changes), over the build database itself."""
-    from orchestration.warehouse.changes import what_changed
+    decision (orchestration.changes), over the build database itself."""
+    from orchestration.changes import what_changed
     from orchestration.warehouse.ledger import DatabaseBooks
 
     return what_changed(home, DatabaseBooks(con, home))
@@ -330,7 +330,7 @@ def _run_locked(home: Home, say: Callable[[str], None], accept: Sequence[str], d
     from orchestration.run_safety import check_published_copy, start_of_run
     from orchestration.survey.weighting import load_targets
     from orchestration.warehouse import holds, ledger, state
-    from orchestration.warehouse.changes import build_needed
+    from orchestration.changes import build_needed
 
     con = state.connect(home)
     try:

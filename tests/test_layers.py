@@ -7,7 +7,8 @@ source with ``ast`` (imports inside functions included), must run down the layer
   ``bi/``) import shared modules and domains, never the wiring, and never a peer's assets: survey
   and social never import each other, and a domain imports another domain's ``assets`` only
   when it is a later stage of the pipeline (transform → quality → publish → bi);
-* **wiring** (``jobs``, ``hooks``, ``failed_steps``, the ``sensors`` modules) sits above the
+* **wiring** (``jobs``, ``hooks``, ``failed_steps``, ``changes`` and ``landing_watch`` (what changed,
+  for the CLI and the sensors), the ``sensors`` modules) sits above the
   domains; ``definitions`` merges them; the entry points (``pipeline``, ``rebuild``,
   ``run_safety``, ``cli``) run them. Nothing but an entry point and ``failed_steps`` (which a
   failure hook calls after a run failed) imports ``definitions``;
@@ -27,7 +28,7 @@ SHARED_TOP = {"errors", "paths", "settings", "asset_keys", "codebook", "privacy"
 DOMAINS = ("survey", "social", "spark", "transform", "quality", "publish", "bi")
 STAGES = ("transform", "quality", "publish", "bi")        # a later stage may use an earlier one's assets
 PEERS = {"survey": {"social"}, "social": {"survey"}}
-WIRING = {"jobs", "hooks", "failed_steps"}
+WIRING = {"jobs", "hooks", "failed_steps", "changes", "landing_watch"}
 ENTRY = {"pipeline", "rebuild", "run_safety", "cli"}
 MAY_IMPORT_DEFINITIONS = ENTRY | {"failed_steps"}
 MAY_IMPORT_TOOLS = {"orchestration.cli"}

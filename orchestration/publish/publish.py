@@ -29,7 +29,7 @@ from orchestration.paths import PROJECT_DIR, Home
 from orchestration.warehouse import faults, state
 
 PUBLISHED_SCHEMAS = ("marts", "audit")
-FINGERPRINT_KEY = "published_fingerprint"
+FINGERPRINT_KEY = state.FINGERPRINT_KEY
 CHECKSUM_KEY = "published_checksum"        # JSON: sha256, size, mtime_ns, ino of the published file
 # Tables the build database keeps in ops that the published copy shows under audit.
 AUDIT_FROM_OPS = {

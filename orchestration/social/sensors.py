@@ -4,7 +4,7 @@ import dagster as dg
 
 from orchestration.jobs import ingest_social_month
 from orchestration.social.partitions import social_months
-from orchestration.warehouse.landing_watch import sensor_result
+from orchestration.landing_watch import sensor_result
 
 
 @dg.sensor(job=ingest_social_month, minimum_interval_seconds=5,

@@ -4,7 +4,7 @@ import dagster as dg
 
 from orchestration.jobs import ingest_survey_wave
 from orchestration.survey.partitions import survey_waves
-from orchestration.warehouse.landing_watch import sensor_result
+from orchestration.landing_watch import sensor_result
 
 
 @dg.sensor(job=ingest_survey_wave, minimum_interval_seconds=5,

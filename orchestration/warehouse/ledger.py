@@ -6,7 +6,7 @@ whatever launched it (``voice-monitor run``, a sensor, a rebuild), writes what i
 build database's ledger to ``state/ledger.json`` (atomically, while it still holds the writer
 lock): per landing file and content hash the status it got, the live and pending deliveries,
 the cached file hashes and the fingerprint of the last publish. "What changed" is then decided
-by one function (orchestration.warehouse.changes) over the landing zone and the bookkeeping:
+by one function (orchestration.changes) over the landing zone and the bookkeeping:
 the run holding the writer lock reads the build database itself (``DatabaseBooks``), the
 sensors read this copy (``Ledger``). A run killed before it wrote the copy leaves it behind the
 database; the sensors then ask for a run that finds the work already done, and that run writes
@@ -96,7 +96,6 @@ class Ledger:
 
 def snapshot(con, home: Home) -> Ledger:
     """The build database's bookkeeping as a ``Ledger``."""
-    from orchestration.publish.publish import FINGERPRINT_KEY
 
     files: dict[str, dict[str, str]] = {}
     for path, digest, status in con.execute(
@@ -107,7 +106,7 @@ def snapshot(con, home: Home) -> Ledger:
     pending = [[d.kind, d.key, d.content_hash, d.run_id or ""] for d in state.pending_deliveries(con)]
     hashes = {p: [s, m, h] for p, s, m, h in con.execute(
         "select path, size, mtime_ns, content_hash from ops.file_hashes").fetchall()}
-    return Ledger(home, files, active, pending, hashes, state.kv_get(con, FINGERPRINT_KEY),
+    return Ledger(home, files, active, pending, hashes, state.kv_get(con, state.FINGERPRINT_KEY),
                   dt.datetime.now(dt.timezone.utc).isoformat())
 
 

@@ -24,13 +24,13 @@ def incremental_selection(asset_graph, updated) -> list[dg.AssetKey]:
                        "is stale, weight/build/check/publish what depends on it (as `voice-monitor run` does).")
 def build_after_ingestion_sensor(context: dg.SensorEvaluationContext):
     """Decides from the ledger every run leaves (orchestration.warehouse.ledger) with the CLI's
-    condition (orchestration.warehouse.changes.build_needed), so a build the CLI (or an earlier
+    condition (orchestration.changes.build_needed), so a build the CLI (or an earlier
     sensor run) already published is not asked for again."""
     from orchestration.paths import Home
     from orchestration.publish.publish import project_code_hash
     from orchestration.survey.weighting import load_targets
     from orchestration.warehouse import ledger as ledgers
-    from orchestration.warehouse.changes import build_needed
+    from orchestration.changes import build_needed
     from orchestration.warehouse.dagster_runs import writer_free
 
     cursor = json.loads(context.cursor or "{}")

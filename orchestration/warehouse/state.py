@@ -375,6 +375,7 @@ def release(con, delivery: Delivery) -> None:
 # '1' while the build database's marts may differ from the publish (set when a build starts or
 # fails, cleared by a publish; orchestration.publish.publish rebuilds rather than copies then)
 BUILD_DIRTY_KEY = "build_dirty"
+FINGERPRINT_KEY = "published_fingerprint"   # ops.kv: what the published database was built from
 
 
 def kv_get(con, key: str) -> str | None:

@@ -2,7 +2,7 @@
 
 Sensors run in the Dagster daemon while a run may be writing the build database, so they never
 open it: they read the copy of its bookkeeping every run leaves (orchestration.warehouse.ledger)
-and decide with the CLI's own function (orchestration.warehouse.changes.what_changed). While a
+and decide with the CLI's own function (orchestration.changes.what_changed). While a
 run is writing they wait (the copy is about to change). Their cursor holds what they already
 asked for (partition → the change: file names and hashes) and the hashes of files the copy does
 not know yet, so a file is hashed once and a change is asked for once; a run key also names the
@@ -30,7 +30,7 @@ def watch(home: Home, kind: str, cursor: str | None, instance) -> WatchResult:
     """The partitions of ``kind`` (survey | social) with a new or changed delivery not yet asked for."""
     from orchestration.warehouse.landing import landing_files
     from orchestration.warehouse import ledger as ledgers
-    from orchestration.warehouse.changes import what_changed
+    from orchestration.changes import what_changed
     from orchestration.warehouse.dagster_runs import writer_free
 
     if not writer_free(home, instance):
