@@ -94,7 +94,6 @@ def test_published_posts_and_counts_match_an_independent_reading(sample_build):
     totals = sample_build.totals()
     assert {k: totals[k] for k in expected} == expected
     assert totals["published_posts"] == 2200
-    assert totals["lines_read"] == totals["quarantined"] + totals["duplicates"] + totals["unique_posts"]
     assert totals["quarantined"] > 5 and totals["duplicates"] > 50 and totals["non_dutch"] > 20
 
 
