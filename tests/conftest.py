@@ -16,3 +16,17 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 _main = sys.modules.get("__main__")
 if _main is not None and getattr(_main, "__spec__", None) is None and not hasattr(_main, "__file__"):
     _main.__file__ = "<pytest-xdist worker>"
+
+# `make test-fast` (pytest -m "not slow") runs no dbt build: a test that uses a fixture building
+# the dbt models is slow wherever it lives (test files that build in the test itself carry the
+# mark themselves).
+DBT_BUILD_FIXTURES = {"sample_build", "rules_build", "labelled_predictions", "probe_build",
+                      "corpus_build", "override_build"}
+
+
+def pytest_collection_modifyitems(config, items):
+    import pytest
+
+    for item in items:
+        if DBT_BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

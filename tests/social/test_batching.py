@@ -9,10 +9,13 @@ from __future__ import annotations
 import shutil
 
 import duckdb
+import pytest
 
 from tools.classifier.production import build_social_models
 
 from conftest import make_home  # noqa: E402  (tests/social on sys.path)
+
+pytestmark = pytest.mark.slow       # dbt builds
 
 BATCHED = ["int_social__term_hits", "int_social__classified_versions"]
 

@@ -87,6 +87,7 @@ def test_channels(probe_build):
     assert "telefoon" in channels["t5"]
 
 
+@pytest.mark.slow       # a dbt build
 def test_trustpilot_rating_informs_sentiment(tmp_path):
     home = make_home(tmp_path)
     write_lines(home.landing_social / "posts_2025-03.jsonl", [
