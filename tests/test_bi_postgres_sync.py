@@ -24,7 +24,8 @@ pytestmark = pytest.mark.slow
 
 # the DuckDB types of the published tables, and the PostgreSQL type each must arrive as
 PG_TYPES = {"BIGINT": "bigint", "BOOLEAN": "boolean", "DATE": "date", "DECIMAL(2,1)": "numeric(2,1)",
-            "DOUBLE": "double precision", "INTEGER": "integer", "VARCHAR": "text", "VARCHAR[]": "text[]",
+            "DOUBLE": "double precision", "DOUBLE[]": "double precision[]", "INTEGER": "integer",
+            "VARCHAR": "text", "VARCHAR[]": "text[]",
             "TIMESTAMP WITH TIME ZONE": "timestamp with time zone"}
 
 
