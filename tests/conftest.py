@@ -10,14 +10,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
-# pytest-xdist workers run as `python -c …`, so their __main__ has neither __spec__ nor __file__.
-# pyspark's Spark Connect package takes that for a doctest run and calls sys.exit(0) when it is
-# imported, which Great Expectations does (great_expectations.compatibility.pyspark): every
-# quality guard in a test on a worker then died with "SystemExit: 0". Real processes (the CLI,
-# Dagster's code servers, dbt) have a __main__ file; the worker gets a name for its own.
-_main = sys.modules.get("__main__")
-if _main is not None and getattr(_main, "__spec__", None) is None and not hasattr(_main, "__file__"):
-    _main.__file__ = "<pytest-xdist worker>"
 
 # `make test-fast` (pytest -m "not slow") runs no dbt build: a test that uses a fixture building
 # the dbt models is slow wherever it lives (test files that build in the test itself carry the
