@@ -35,6 +35,9 @@ def published_home() -> Home:
     if _HOME is None:
         root = Path(tempfile.mkdtemp(prefix="vm_bi_"))
         atexit.register(shutil.rmtree, root, ignore_errors=True)
+        # the home's own key file, whatever key an earlier test module left in os.environ: the
+        # CLI runs on copies of this home (cli_env) use that file too
+        saved_key = os.environ.pop("VOICE_MONITOR_PSEUDONYM_KEY", None)
         with home_env(root) as home:
             from orchestration.cli import main as cli_main
             from orchestration.pipeline import run_once
@@ -43,6 +46,8 @@ def published_home() -> Home:
             summary = run_once(home, say=lambda _m: None)
             assert summary.status in ("success", "rejected"), summary.reason
             assert home.published_db.exists()
+        if saved_key is not None:
+            os.environ["VOICE_MONITOR_PSEUDONYM_KEY"] = saved_key
         _HOME = home
     return _HOME
 
@@ -56,6 +61,7 @@ def free_port() -> int:
 def cli_env(home: Home) -> dict[str, str]:
     env = dict(os.environ)
     env["VOICE_MONITOR_HOME"] = str(home.root)
+    env.pop("VOICE_MONITOR_PSEUDONYM_KEY", None)     # the home's key file (published_home)
     env["DAGSTER_HOME"] = str(home.root / "state" / "dagster")
     return env
 
