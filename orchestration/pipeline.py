@@ -175,6 +175,8 @@ def _failure_reason(result, expired=None) -> str:
             if _is_bug(err):
                 messages.append("Traceback (a bug in the warehouse, not in your data; please report it):\n"
                                 + "".join(err.stack).rstrip())
+    if getattr(result, "error", ""):
+        messages.append(result.error)
     return "\n".join(messages) or "the run failed (see the Dagster event log)"
 
 
@@ -210,6 +212,9 @@ def _execute_watched(instance, home: Home, job_name: str, **kwargs):
 
     from orchestration.warehouse.time_limits import Watchdog
 
+    from orchestration.hooks import error_text
+    from orchestration.warehouse.blame import is_environment_error
+
     run_id = str(uuid.uuid4())
     watchdog = Watchdog(instance, run_id, home)
     try:
@@ -218,15 +223,26 @@ def _execute_watched(instance, home: Home, job_name: str, **kwargs):
     except KeyboardInterrupt:
         if watchdog.expired is None:
             raise
-        result = _LateInterrupt()
+        result = _NoRun()
+    except Exception as exc:
+        # the Dagster instance's own storage (SQLite under DAGSTER_HOME) could not be written,
+        # so the run could not even be recorded: a full disk is nobody's file (warehouse.blame)
+        if not is_environment_error(exc):
+            raise
+        result = _NoRun(f"{job_name}: the run could not be recorded in the Dagster instance "
+                        f"({os.environ.get('DAGSTER_HOME', '')}): {error_text(exc).splitlines()[-1]}")
     return result, watchdog.expired
 
 
-class _LateInterrupt:
-    """The time limit's interrupt landed just after the run had ended: treat it as failed."""
+class _NoRun:
+    """A run that did not happen as a Dagster run: the time limit's interrupt landed just after
+    it had ended, or it could not be recorded (``error``): treated as failed."""
     success = False
     all_events: list = []
     run_id = None
+
+    def __init__(self, error: str = ""):
+        self.error = error
 
     def get_asset_materialization_events(self):
         return []

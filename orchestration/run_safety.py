@@ -139,4 +139,6 @@ def failures_of(result, expired=None) -> list:
             failures.append(blame.Failure(event.step_key, text, kinds))
     if expired is not None:
         failures.append(blame.Failure(expired.step, expired.message, step_kinds(expired.step), True))
+    if getattr(result, "error", ""):            # the run could not be recorded (pipeline._NoRun)
+        failures.append(blame.Failure("run", result.error))
     return failures

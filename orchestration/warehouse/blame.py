@@ -29,7 +29,9 @@ from orchestration.warehouse import state
 
 KINDS = frozenset({"survey", "social"})
 # what the OS, DuckDB and dbt say when a write fails for lack of room (ENOSPC, EDQUOT, EFBIG)
+# (SQLite, which keeps the Dagster instance, says "disk I/O error" when a write fails with EFBIG)
 _ENVIRONMENT = re.compile(r"No space left on device|Disk quota exceeded|File too large|Disk is full"
+                          r"|disk I/O error|database or disk is full"
                           r"|\[Errno (?:27|28|122)\]", re.IGNORECASE)
 _ENVIRONMENT_ERRNOS = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", 122)}
 # a dbt model or test named in dbt's error messages, by its file
