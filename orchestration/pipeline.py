@@ -268,6 +268,16 @@ def build_and_publish(instance, home: Home, summary: RunSummary, selection=None,
     for event in result.get_asset_materialization_events():
         if event.asset_key is not None and event.asset_key.path == ["warehouse", "voice_monitor"]:
             summary.published = bool(event.step_materialization_data.materialization.metadata["published"].value)
+    skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"
+               and e.step_key == "warehouse__voice_monitor"]
+    if skipped:
+        # Dagster skips a step whose inputs an earlier step did not yield, and calls the run a
+        # success: here that would leave the deliveries pending and the publish undone, silently
+        summary.status = "failed"
+        summary.reason = ("The publish step was skipped: a step before it finished without producing all "
+                          "of its outputs (a bug in the warehouse, not in your data; please report it). "
+                          "Nothing was published; the deliveries stay pending and the next run builds them again.")
+        return False
     return True
 
 

@@ -51,6 +51,23 @@ def is_spark() -> bool:
     return engine() == "spark"
 
 
+SPARK_DATA_ENV = "VOICE_MONITOR_SPARK_DATA"
+SPARK_RAW_POSTS = "raw/social_posts"       # under the Spark data folder: one Parquet folder per delivery
+
+
+def spark_data_dir(home) -> str:
+    """Where the Python steps write data for Spark (raw rows, ops tables):
+    ``$VOICE_MONITOR_SPARK_DATA``, default ``state/spark/data`` of the home. Here, not in the
+    Spark domain, because the warehouse's own bookkeeping reads the raw rows too (the hold
+    measure, orchestration.warehouse.holds)."""
+    return os.environ.get(SPARK_DATA_ENV) or str(home.state / "spark" / "data")
+
+
+def spark_raw_posts_dir(home) -> str:
+    """The Spark engine's raw social rows: one Parquet folder per delivery."""
+    return f"{spark_data_dir(home)}/{SPARK_RAW_POSTS}"
+
+
 def storage_version() -> str:
     """DuckDB storage version of the published file (readable by DuckDB 1.x clients by default)."""
     return os.environ.get(STORAGE_VERSION_ENV) or DEFAULT_STORAGE_VERSION

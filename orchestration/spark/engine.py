@@ -71,8 +71,13 @@ def build(context, dbt, warehouse, args: list[str], target_path: Path, start_dbt
         exclude = ["tag:survey"] + (["resource_type:seed"] if seeded else [])
         # one --exclude value (space-separated): dagster-dbt reads a runtime --exclude with one
         # value and folds it into its own selection; a second word would be left as a stray argument
-        yield from start_dbt(dbt, [*args, "--target", settings.dbt_target(), "--exclude", " ".join(exclude)],
-                             context, Path(str(target_path) + "_spark")).stream()
+        emitted = set()
+        for event in start_dbt(dbt, [*args, "--target", settings.dbt_target(), "--exclude", " ".join(exclude)],
+                               context, Path(str(target_path) + "_spark")).stream():
+            emitted.add(getattr(event, "output_name", None))
+            yield event
+        if seeded:
+            yield from _unchanged_seeds(context, emitted)
         con = warehouse.connect()
         try:
             exchange.mirror_social(con, paths, dbt_project.manifest_path, log=context.log)
@@ -81,6 +86,23 @@ def build(context, dbt, warehouse, args: list[str], target_path: Path, start_dbt
             con.close()
     if _selects_group(context, SOCIAL_GROUP, False):
         yield from start_dbt(dbt, [*args, "--exclude", "tag:social"], context, target_path).stream()
+
+
+def _unchanged_seeds(context, emitted: set):
+    """The social seeds this run selected but did not load again (loaded into Spark by an
+    earlier run, unchanged): their outputs, so that the steps after the dbt asset (the quality
+    guards, the publish) run. A selected output never yielded makes Dagster skip every step
+    that depends on it, and a full build with unchanged seeds would then never publish."""
+    import dagster as dg
+
+    groups = context.assets_def.group_names_by_key
+    for key in sorted(context.selected_asset_keys, key=str):
+        if key.path[0] != "seeds" or groups.get(key) != SOCIAL_GROUP:
+            continue
+        name = context.assets_def.get_output_name_for_asset_key(key)
+        if name not in emitted:
+            yield dg.Output(None, output_name=name,
+                            metadata={"unchanged": "loaded into Spark by an earlier run; the seed files did not change"})
 
 
 def classified_built(home) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from orchestration.paths import Home
-from orchestration.settings import EngineError
+from orchestration.settings import SPARK_RAW_POSTS, EngineError, spark_data_dir
 
 DBT_TARGET = "spark"                     # the profiles.yml output of the social models on Spark
 # fct_social_posts is copied into the build (and so the published) database up to this many rows;
@@ -33,7 +33,7 @@ class SparkPaths:
 
     @property
     def raw_posts(self) -> str:
-        return f"{self.data}/raw/social_posts"
+        return f"{self.data}/{SPARK_RAW_POSTS}"
 
     @property
     def raw_malformed(self) -> str:
@@ -54,7 +54,7 @@ def paths(home: Home) -> SparkPaths:
         root=root,
         warehouse=os.environ.get("VOICE_MONITOR_SPARK_WAREHOUSE") or str(root / "warehouse"),
         metastore=os.environ.get("VOICE_MONITOR_SPARK_METASTORE") or str(root / "metastore"),
-        data=os.environ.get("VOICE_MONITOR_SPARK_DATA") or str(root / "data"),
+        data=spark_data_dir(home),
     )
 
 

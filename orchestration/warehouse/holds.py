@@ -72,6 +72,22 @@ def _detach(con) -> None:
         pass
 
 
+def _line_keys(home: Home) -> str:
+    """The raw social lines to measure with: the build database's, and the Spark engine's
+    Parquet folders when there are any (a delivery loaded by the Spark engine has its rows only
+    there; one loaded by both engines has the same rows in both, which ``distinct`` absorbs)."""
+    from pathlib import Path
+
+    from orchestration.settings import spark_raw_posts_dir
+
+    keys = "select _delivery_key, _content_hash, platform, post_id from raw.social_posts"
+    folder = spark_raw_posts_dir(home)
+    if "://" not in folder and any(Path(folder).glob("*/*.parquet")):
+        keys += (" union all select _delivery_key, _content_hash, platform, post_id from "
+                 f"read_parquet('{folder.replace(chr(39), chr(39) * 2)}/*/*.parquet')")
+    return f"({keys})"
+
+
 def social_withdrawals(con, home: Home, key: str, replacement: str | None) -> list[Withdrawal]:
     """Per month, published posts that would be withdrawn if the social delivery ``key`` were
     replaced by the content ``replacement`` (None: dropped). Other files count as they stand
@@ -83,7 +99,7 @@ def social_withdrawals(con, home: Home, key: str, replacement: str | None) -> li
         rows = con.execute(f"""
             with after as (
                 select distinct r.platform, r.post_id
-                from raw.social_posts r
+                from {_line_keys(home)} r
                 join ops.deliveries d
                   on d.kind = 'social' and d.key = r._delivery_key and d.content_hash = r._content_hash
                 where (d.key = $key and d.role = 'pending' and d.content_hash = $replacement)

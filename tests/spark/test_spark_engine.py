@@ -138,13 +138,17 @@ def spark_home(landing, tmp_path_factory):
                       [extra / "posts_2026-01.jsonl", extra / "posts_2026-02.jsonl"])
     first, _ = _run(home.root, "spark")
     shutil.copy2(extra / "corrected" / "posts_2026-01.jsonl", home.landing_social / "posts_2026-01.jsonl")
-    # The corrected file withdraws published posts of January, which holds it for the operator's
-    # consent (docs/reliability.md). KNOWN BUG, open: on the Spark engine, a held re-delivery that
-    # is then accepted leaves the superseded version's posts live (found at the end of stop 19);
-    # here the hold threshold lets the correction through at once, the path this test covers.
-    os.environ["VOICE_MONITOR_HOLD_WITHDRAWN_POSTS_PCT"] = "100"
+    # The corrected file withdraws published posts of January: with the hold threshold this low,
+    # it is held for the operator's consent (docs/reliability.md), measured on the Spark engine's
+    # raw rows, and the run that accepts it builds it (the superseded version's posts withdrawn)
+    os.environ["VOICE_MONITOR_HOLD_WITHDRAWN_POSTS_PCT"] = "0.1"
     try:
-        second, out = _run(home.root, "spark")
+        waiting, _ = _run(home.root, "spark", exit_code=2)
+        held = " ".join(h["message"] for h in waiting.held)
+        assert "Held: landing/social/posts_2026-01.jsonl would withdraw" in held, held
+        # measured on the lines Spark loaded: the few posts the correction drops, not the month
+        assert "(100.0 %)" not in held, held
+        second, out = _run(home.root, "spark", accept=("landing/social/posts_2026-01.jsonl",))
     finally:
         os.environ.pop("VOICE_MONITOR_HOLD_WITHDRAWN_POSTS_PCT", None)
     return home, first, second, out
