@@ -71,13 +71,10 @@ def build(context, dbt, warehouse, args: list[str], target_path: Path, start_dbt
         exclude = ["tag:survey"] + (["resource_type:seed"] if seeded else [])
         # one --exclude value (space-separated): dagster-dbt reads a runtime --exclude with one
         # value and folds it into its own selection; a second word would be left as a stray argument
-        emitted = set()
-        for event in start_dbt(dbt, [*args, "--target", settings.dbt_target(), "--exclude", " ".join(exclude)],
-                               context, Path(str(target_path) + "_spark")).stream():
-            emitted.add(getattr(event, "output_name", None))
-            yield event
         if seeded:
-            yield from _unchanged_seeds(context, emitted)
+            yield from _unchanged_seeds(context)       # first: outputs go in dependency order
+        yield from start_dbt(dbt, [*args, "--target", settings.dbt_target(), "--exclude", " ".join(exclude)],
+                             context, Path(str(target_path) + "_spark")).stream()
         con = warehouse.connect()
         try:
             exchange.mirror_social(con, paths, dbt_project.manifest_path, log=context.log)
@@ -88,7 +85,7 @@ def build(context, dbt, warehouse, args: list[str], target_path: Path, start_dbt
         yield from start_dbt(dbt, [*args, "--exclude", "tag:social"], context, target_path).stream()
 
 
-def _unchanged_seeds(context, emitted: set):
+def _unchanged_seeds(context):
     """The social seeds this run selected but did not load again (loaded into Spark by an
     earlier run, unchanged): their outputs, so that the steps after the dbt asset (the quality
     guards, the publish) run. A selected output never yielded makes Dagster skip every step
@@ -99,10 +96,8 @@ def _unchanged_seeds(context, emitted: set):
     for key in sorted(context.selected_asset_keys, key=str):
         if key.path[0] != "seeds" or groups.get(key) != SOCIAL_GROUP:
             continue
-        name = context.assets_def.get_output_name_for_asset_key(key)
-        if name not in emitted:
-            yield dg.Output(None, output_name=name,
-                            metadata={"unchanged": "loaded into Spark by an earlier run; the seed files did not change"})
+        yield dg.Output(None, output_name=context.assets_def.get_output_name_for_asset_key(key),
+                        metadata={"unchanged": "loaded into Spark by an earlier run; the seed files did not change"})
 
 
 def classified_built(home) -> bool:
