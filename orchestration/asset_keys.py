@@ -9,4 +9,5 @@ SURVEY_RAW = dg.AssetKey(["raw", "survey_responses"])
 SURVEY_WEIGHTS = dg.AssetKey(["weights", "survey_weights"])
 SOCIAL_RAW = dg.AssetKey(["raw", "social_posts"])
 SOCIAL_MALFORMED = dg.AssetKey(["raw", "social_malformed_lines"])
+PUBLISHED = dg.AssetKey(["warehouse", "voice_monitor"])   # the published database
 FILES_ACCEPTED_CHECK = "no_rejected_files"      # the check every ingestion asset carries

@@ -210,10 +210,9 @@ def _execute_watched(instance, home: Home, job_name: str, **kwargs):
     (result, the expired limit or None)."""
     import uuid
 
-    from orchestration.warehouse.time_limits import Watchdog
-
     from orchestration.hooks import error_text
     from orchestration.warehouse.blame import is_environment_error
+    from orchestration.warehouse.time_limits import Watchdog
 
     run_id = str(uuid.uuid4())
     watchdog = Watchdog(instance, run_id, home)
@@ -252,6 +251,7 @@ def build_and_publish(instance, home: Home, summary: RunSummary, selection=None,
     """One build run (``selection`` of assets, or all; ``full_refresh``: the incremental models
     from all live data) under the time limits; a failure sets aside what it blames
     (orchestration.run_safety). Fills in the summary; True on success."""
+    from orchestration.asset_keys import PUBLISHED
     from orchestration.run_safety import settle_build_failure
     from orchestration.transform.assets import FULL_REFRESH_TAG
 
@@ -266,11 +266,10 @@ def build_and_publish(instance, home: Home, summary: RunSummary, selection=None,
         summary.reason += settle_build_failure(home, result, expired, summary.reason)
         return False
     for event in result.get_asset_materialization_events():
-        if event.asset_key is not None and event.asset_key.path == ["warehouse", "voice_monitor"]:
+        if event.asset_key == PUBLISHED:
             summary.published = bool(event.step_materialization_data.materialization.metadata["published"].value)
-    skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"
-               and e.step_key == "warehouse__voice_monitor"]
-    if skipped:
+    if any(e.event_type_value == "STEP_SKIPPED" and e.step_key == PUBLISHED.to_python_identifier()
+           for e in result.all_events):
         # Dagster skips a step whose inputs an earlier step did not yield, and calls the run a
         # success: here that would leave the deliveries pending and the publish undone, silently
         summary.status = "failed"

@@ -10,7 +10,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
-
 # `make test-fast` (pytest -m "not slow") runs no dbt build: a test that uses a fixture building
 # the dbt models is slow wherever it lives (test files that build in the test itself carry the
 # mark themselves).
@@ -22,7 +21,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if DBT_BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
-
 
 
 # A test module may set the pseudonym key (or the engine) in os.environ for all its homes; it

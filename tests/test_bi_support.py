@@ -38,16 +38,18 @@ def published_home() -> Home:
         # the home's own key file, whatever key an earlier test module left in os.environ: the
         # CLI runs on copies of this home (cli_env) use that file too
         saved_key = os.environ.pop("VOICE_MONITOR_PSEUDONYM_KEY", None)
-        with home_env(root) as home:
-            from orchestration.cli import main as cli_main
-            from orchestration.pipeline import run_once
+        try:
+            with home_env(root) as home:
+                from orchestration.cli import main as cli_main
+                from orchestration.pipeline import run_once
 
-            assert cli_main(["sample"]) == 0
-            summary = run_once(home, say=lambda _m: None)
-            assert summary.status in ("success", "rejected"), summary.reason
-            assert home.published_db.exists()
-        if saved_key is not None:
-            os.environ["VOICE_MONITOR_PSEUDONYM_KEY"] = saved_key
+                assert cli_main(["sample"]) == 0
+                summary = run_once(home, say=lambda _m: None)
+                assert summary.status in ("success", "rejected"), summary.reason
+                assert home.published_db.exists()
+        finally:
+            if saved_key is not None:
+                os.environ["VOICE_MONITOR_PSEUDONYM_KEY"] = saved_key
         _HOME = home
     return _HOME
 

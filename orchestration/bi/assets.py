@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from orchestration.publish.assets import PUBLISHED
+from orchestration.asset_keys import PUBLISHED
 from orchestration.resources import WarehouseResource
 
 BI_POSTGRES = dg.AssetKey(["bi", "postgres"])

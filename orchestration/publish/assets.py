@@ -4,13 +4,13 @@
 import dagster as dg
 from dagster import AssetExecutionContext
 
+from orchestration.asset_keys import PUBLISHED
 from orchestration.publish.publish import current_fingerprint, is_published, publish
 from orchestration.resources import WarehouseResource
 from orchestration.survey.weighting import load_targets
 from orchestration.transform.assets import warehouse_dbt_models
 from orchestration.warehouse import state
 
-PUBLISHED = dg.AssetKey(["warehouse", "voice_monitor"])
 
 
 @dg.asset(

@@ -69,10 +69,10 @@ def build(context, dbt, warehouse, args: list[str], target_path: Path, start_dbt
             context.log.info(f"Removed {removed} raw folder(s) of social deliveries that are no longer live.")
         context.log.info("Social models on Spark (dbt target spark).")
         exclude = ["tag:survey"] + (["resource_type:seed"] if seeded else [])
-        # one --exclude value (space-separated): dagster-dbt reads a runtime --exclude with one
-        # value and folds it into its own selection; a second word would be left as a stray argument
         if seeded:
             yield from _unchanged_seeds(context)       # first: outputs go in dependency order
+        # one --exclude value (space-separated): dagster-dbt reads a runtime --exclude with one
+        # value and folds it into its own selection; a second word would be left as a stray argument
         yield from start_dbt(dbt, [*args, "--target", settings.dbt_target(), "--exclude", " ".join(exclude)],
                              context, Path(str(target_path) + "_spark")).stream()
         con = warehouse.connect()
