@@ -62,6 +62,7 @@ def cmd_bench(args) -> int:
     print(f"voice-monitor bench: {', '.join(names)}; {sizes.respondents:,} respondents per wave, "
           f"{sizes.posts:,} posts, best of {sizes.repeat}; work folder {workdir}")
     bench = Bench(workdir, sizes)
+    bench.keep_homes = args.keep_homes
     run = bench.run(names)
     (bench.workdir / "results").mkdir(parents=True, exist_ok=True)
     (bench.workdir / "results" / "last_run.json").write_text(json.dumps(run, indent=1, default=str))

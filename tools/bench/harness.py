@@ -23,6 +23,7 @@ from tools.bench import data
 from tools.bench.monitor import load_average, python_child
 
 STAGES = ("startup", "orchestration", "ingest", "validate", "weight", "dbt", "checks", "publish", "report")
+BENCH_PSEUDONYM_KEY = "voice-monitor-bench"      # not a secret: bench homes hold generated posts only
 SCENARIOS = ("demo", "incremental", "noop", "survey", "social", "social_increment")
 SOCIAL_TABLES = ("marts.fct_social_posts", "marts.mart_social_themes", "marts.mart_social_volume",
                  "marts.mart_social_quotes", "audit.social_load_totals", "audit.social_quarantine")
@@ -115,9 +116,15 @@ class Bench:
         self.env.pop("DAGSTER_HOME", None)          # each home gets its own (state/dagster)
         self.env.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
         self.env.setdefault("DO_NOT_TRACK", "1")
+        # one pseudonym key for every home of a bench run: a pseudonym is keyed per home by design
+        # (docs/privacy.md), so homes with their own keys would differ in author_pseudonym and the
+        # comparisons between homes (Spark against DuckDB, full refresh against incremental)
+        # would report that instead of what they check
+        self.env.setdefault("VOICE_MONITOR_PSEUDONYM_KEY", BENCH_PSEUDONYM_KEY)
         self.inputs = self.workdir / "inputs"
         self.results: dict[str, list[Measurement]] = {}
         self.extra: dict[str, dict] = {}
+        self.keep_homes = False                     # --keep-homes: leave the scale homes for inspection
 
     # --- one measured child ----------------------------------------------------------------
 
@@ -283,8 +290,9 @@ class Bench:
         # the published files would compare a copy with itself
         self.extra["social_refresh_check"] = compare_published_tables(
             home / "state" / "build.duckdb", refreshed / "state" / "build.duckdb", SOCIAL_TABLES)
-        for folder in ("social_increment_empty", "social_increment", "social_full_refresh"):
-            shutil.rmtree(self.workdir / "homes" / folder, ignore_errors=True)
+        if not self.keep_homes:
+            for folder in ("social_increment_empty", "social_increment", "social_full_refresh"):
+                shutil.rmtree(self.workdir / "homes" / folder, ignore_errors=True)
 
     def social_spark(self) -> None:
         from tools.bench.spark_runs import social_spark

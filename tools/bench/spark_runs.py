@@ -50,7 +50,8 @@ def social_spark(bench) -> None:
             m.detail.update(detail)
             bench._record(m)
     _compare_with_duckdb(bench, "social_spark", home)
-    shutil.rmtree(home, ignore_errors=True)
+    if not bench.keep_homes:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def social_spark_cluster(bench) -> None:
@@ -73,4 +74,5 @@ def social_spark_cluster(bench) -> None:
             m.detail.update(detail)
             bench._record(m)
         _compare_with_duckdb(bench, scenario, home)
-        shutil.rmtree(home, ignore_errors=True)
+        if not bench.keep_homes:
+            shutil.rmtree(home, ignore_errors=True)
