@@ -153,3 +153,22 @@ def test_quick_bench_runs_every_scenario(tmp_path, capsys):
     social = store["extra"]["anchor_social_check"]
     assert social["compared"] and social["theme_posts_anchor"] == social["theme_posts_product"] > 0
     assert social["worst_theme_relative_diff"] == 0
+
+
+def test_a_copied_home_shares_its_deliveries_and_owns_its_databases(tmp_path):
+    """The 10M-post increment scenarios copy a history home twice: the delivered files are
+    hard-linked (no second 4.5 GB), the databases copied, so runs in the copy leave the source as
+    it was."""
+    from tools.bench.data import copy_home
+
+    source = tmp_path / "history"
+    for rel, text in {"landing/social/export.jsonl": "{}\n", "archive/ab/abcd.jsonl": "{}\n",
+                      "archive/manifest.json": "{}", "state/build.duckdb": "db"}.items():
+        (source / rel).parent.mkdir(parents=True, exist_ok=True)
+        (source / rel).write_text(text)
+    copy = copy_home(source, tmp_path / "copy")
+    for rel in ("landing/social/export.jsonl", "archive/ab/abcd.jsonl", "archive/manifest.json"):
+        assert (copy / rel).stat().st_ino == (source / rel).stat().st_ino, rel
+    assert (copy / "state/build.duckdb").stat().st_ino != (source / "state/build.duckdb").stat().st_ino
+    (copy / "state/build.duckdb").write_text("changed in the copy")
+    assert (source / "state/build.duckdb").read_text() == "db"

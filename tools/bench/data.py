@@ -119,11 +119,29 @@ def link_into(files: list[Path], folder: Path) -> None:
             shutil.copy2(f, dest)
 
 
+IMMUTABLE_FOLDERS = ("landing", "archive")     # delivered files: written once, never changed in place
+
+
 def copy_home(source: Path, target: Path) -> Path:
-    """A copy of a home at ``target`` (its databases are written in place, so no links)."""
+    """A copy of a home at ``target``: the databases are written in place, so they are copied; the
+    delivered files (landing zone, archive) are hard-linked, which keeps a 10M-post history copy
+    from costing twice its 4.5 GB export again (a run only adds, renames or removes such files)."""
     if target.exists():
         shutil.rmtree(target)
-    shutil.copytree(source, target, symlinks=True)
+    source = Path(source)
+    immutable = tuple(str(source / name) + os.sep for name in IMMUTABLE_FOLDERS)
+
+    def copy(src: str, dst: str) -> str:
+        # archive blobs are read-only, and the manifest is replaced (os.replace), never rewritten
+        if src.startswith(immutable):
+            try:
+                os.link(src, dst)
+                return dst
+            except OSError:
+                pass
+        return shutil.copy2(src, dst)
+
+    shutil.copytree(source, target, symlinks=True, copy_function=copy)
     return target
 
 
