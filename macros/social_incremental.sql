@@ -44,10 +44,17 @@ cast(floor(({{ line_number }} - 1) / {{ social_segment_size() }}) as bigint)
  {%- endif %}) /* social_pending_segments */
 {%- endmacro %}
 
-{#- Predicate: the row (alias.delivery_id, alias.segment) is in a pending segment. -#}
+{#- Predicate: the row (alias.delivery_id, alias.segment) is in a pending segment. The marker
+    after it is `true` here; the DuckDB materialization puts each batch's line ranges in its place
+    (macros/batched_incremental.sql), literals a scan can skip row groups with. -#}
 {% macro social_in_pending_segments(alias) -%}
 exists (select 1 from {{ social_pending_segments() }} as ps
         where ps.delivery_id = {{ alias }}.delivery_id and ps.segment = {{ alias }}.segment)
+and {{ social_batch_lines_marker(alias) }}
+{%- endmacro %}
+
+{% macro social_batch_lines_marker(alias) -%}
+true /* social_batch_lines({{ alias }}) */
 {%- endmacro %}
 
 {#- Post-hook of the per-version models: drop the rows of deliveries that are no longer live. -#}
