@@ -107,13 +107,16 @@
   {%- else -%}
     {%- set segments = '(select delivery_id, segment from ' ~ ref('int_social__segments') ~ ' where false)' -%}
   {%- endif -%}
-  {%- set sql = sql | replace(pending_sql, segments) -%}
+  {#- a namespace: a plain `set` inside a for loop does not outlive the loop -#}
+  {%- set out = namespace(sql=sql | replace(pending_sql, segments)) -%}
   {%- if batch -%}
-    {%- for alias in modules.re.findall('/\\* social_batch_lines\\((\\w+)\\) \\*/', sql) | unique -%}
-      {%- set sql = sql | replace(social_batch_lines_marker(alias), '(' ~ batched_incremental_lines(alias, batch) ~ ')') -%}
+    {%- set aliases = [] -%}
+    {%- for piece in out.sql.split('/* social_batch_lines(')[1:] -%}{%- do aliases.append(piece.split(')')[0]) -%}{%- endfor -%}
+    {%- for alias in aliases | unique -%}
+      {%- set out.sql = out.sql | replace(social_batch_lines_marker(alias), '(' ~ batched_incremental_lines(alias, batch) ~ ')') -%}
     {%- endfor -%}
   {%- endif -%}
-  {{ sql }}
+  {{ out.sql }}
 {%- endmacro %}
 
 {% macro batched_incremental_values(batch) -%}
