@@ -16,14 +16,44 @@ import pytest
 MACROS = Path(__file__).resolve().parents[2] / "macros"
 
 
-def _lines_macro(segment_size: int):
-    text = (MACROS / "batched_incremental.sql").read_text(encoding="utf-8")
-    body = re.search(r"{% macro batched_incremental_lines\(alias, batch\) -%}.*?{%- endmacro %}", text, re.S)
-    assert body, "batched_incremental_lines not found"
+def _macro(text: str, name: str) -> str:
+    body = re.search(r"{% macro " + name + r"\(.*?{%- endmacro %}", text, re.S)
+    assert body, f"{name} not found"
+    return body.group(0)
+
+
+def _macros(segment_size: int):
+    """The materialization's batch macros, rendered by plain Jinja with the project's marker
+    macro and a stub for ``ref``."""
+    batched = (MACROS / "batched_incremental.sql").read_text(encoding="utf-8")
+    incremental = (MACROS / "social_incremental.sql").read_text(encoding="utf-8")
     env = jinja2.Environment(extensions=["jinja2.ext.do"])
-    template = env.from_string("{% macro social_segment_size() %}" + str(segment_size) + "{% endmacro %}"
-                               + body.group(0))
-    return template.module.batched_incremental_lines
+    env.globals["ref"] = lambda name: f'"{name}"'
+    source = ("{% macro social_segment_size() %}" + str(segment_size) + "{% endmacro %}"
+              + _macro(incremental, "social_batch_lines_marker")
+              + "".join(_macro(batched, name) for name in
+                        ("batched_incremental_sql", "batched_incremental_values", "batched_incremental_lines")))
+    return env.from_string(source).module
+
+
+def _lines_macro(segment_size: int):
+    return _macros(segment_size).batched_incremental_lines
+
+
+def test_a_batch_replaces_the_pending_segments_and_every_marker():
+    """The SQL a batch runs: its segments in place of the pending-segments subquery, and its line
+    ranges in place of each alias's marker (a marker left as `true` would make every batch scan
+    the whole history again, silently)."""
+    pending = "(select * from pending) /* social_pending_segments */"
+    sql = (f"select * from stg as p where exists (select 1 from {pending} as ps where ps.segment = p.segment) "
+           "and true /* social_batch_lines(p) */ union all "
+           f"select * from hits as h where exists (select 1 from {pending} as ps where ps.segment = h.segment) "
+           "and true /* social_batch_lines(h) */ and true /* social_batch_lines(p) */")
+    out = str(_macros(100).batched_incremental_sql(sql, pending, [["d1", 0], ["d1", 1]]))
+    assert "social_batch_lines" not in out and "social_pending_segments" not in out
+    assert out.count("(values ('d1', 0), ('d1', 1)) as b(delivery_id, segment)") == 2
+    assert out.count("(p.delivery_id = 'd1' and p.line_number between 1 and 200)") == 2
+    assert out.count("(h.delivery_id = 'd1' and h.line_number between 1 and 200)") == 1
 
 
 @pytest.mark.parametrize("batch", [
