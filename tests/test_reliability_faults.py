@@ -113,7 +113,7 @@ def test_a_step_over_its_time_limit_is_stopped_and_its_files_set_aside(fault_hom
     done = _ok(run_cli(home.root, "run", "--quiet", VOICE_MONITOR_DBT_TIME_LIMIT="0.02"), code=1)
     assert time.monotonic() - started < 240
     assert ("The step warehouse_dbt_models was stopped after its time limit of 0.02 minutes "
-            "(VOICE_MONITOR_DBT_TIME_LIMIT") in done.stdout
+            "(VOICE_MONITOR_DBT_TIME_LIMIT") in done.stdout, done.stdout + done.stderr[-3000:]
     assert "Set aside as failed" in done.stdout and "landing/social/posts_2025-05.jsonl" in done.stdout
     assert not _dbt_processes(home)
     assert file_identity(home.published_db) == before

@@ -121,14 +121,11 @@ def _kill_group(rec: dict, grace: float = 10.0) -> None:
             os.kill(rec["pid"], signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             return
+    # Gone means dead: a zombie counts. Never reap it here (waitpid): our own child belongs to the
+    # subprocess.Popen that started it, and a status reaped behind its back reads as exit code 0,
+    # so a dbt killed by a time limit would look like a successful build (tests/test_children.py)
     deadline = time.monotonic() + grace
-    while _alive(rec) and time.monotonic() < deadline:
-        try:                         # our own child: reap it so it does not linger as a zombie
-            os.waitpid(rec["pid"], os.WNOHANG)
-        except ChildProcessError:
-            pass
-        if _zombie(rec["pid"]):
-            return
+    while _alive(rec) and not _zombie(rec["pid"]) and time.monotonic() < deadline:
         time.sleep(0.05)
 
 
