@@ -163,3 +163,24 @@ def test_fact_table_columns(sample_build, table, column, dtype):
     got = sample_build.query("select data_type from information_schema.columns where table_schema = 'marts' "
                              "and table_name = ? and column_name = ?", [table, column])
     assert got == [(dtype,)]
+
+
+def test_quotes_follow_their_rule_read_independently(sample_build):
+    """Up to five quotes per theme: posts with fewer themes first, then of readable length
+    (80–400 characters), then the most recent, then (platform, post_id); texts over 400
+    characters cut to 397 and an ellipsis. Computed here in plain Python from the facts."""
+    facts = sample_build.query("select platform, post_id, themes, text_masked, created_at, month, sector, "
+                               "sentiment, title_masked from marts.fct_social_posts")
+    expected = []
+    for theme in {t for row in facts for t in row[2]}:
+        posts = [r for r in facts if theme in r[2]]
+        posts.sort(key=lambda r: (r[0], r[1]))
+        posts.sort(key=lambda r: r[4], reverse=True)             # stable sorts: last key first
+        posts.sort(key=lambda r: (len(r[2]), 0 if 80 <= len(r[3]) <= 400 else 1))
+        for rank, r in enumerate(posts[:5], 1):
+            quote = r[3] if len(r[3]) <= 400 else r[3][:397] + "…"
+            expected.append((theme, rank, r[0], r[1], r[5], r[6], r[7], r[8], quote))
+    got = sample_build.query("select theme, quote_rank, platform, post_id, month, sector, sentiment, "
+                             "title_masked, quote from marts.mart_social_quotes")
+    assert len(expected) == 45
+    assert sorted(got, key=repr) == sorted(expected, key=repr)
