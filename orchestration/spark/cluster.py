@@ -59,6 +59,10 @@ class LocalCluster:
     cores: int = 2
     worker_memory: str = "2g"
     executor_memory: str = "1g"
+    # the Thrift server is the driver of the SQL the models run: it builds the broadcast side of
+    # the joins, so it gets the memory the in-process session gets (Spark's default, 1g, failed
+    # int_social__classified_versions at 100k posts: "Not enough memory to build and broadcast")
+    driver_memory: str = field(default_factory=lambda: os.environ.get("VOICE_MONITOR_SPARK_DRIVER_MEMORY", "2g"))
     master_port: int = field(default_factory=free_port)
     thrift_port: int = field(default_factory=free_port)
     processes: list = field(default_factory=list)
@@ -101,6 +105,7 @@ class LocalCluster:
                 "org.apache.spark.deploy.SparkSubmit",
                 "--class", "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2",
                 "--master", self.master_url, "--name", "voice-monitor-thrift",
+                "--driver-memory", self.driver_memory,
                 "--conf", f"spark.executor.memory={self.executor_memory}",
                 "--conf", f"spark.cores.max={self.cores}",
                 "--conf", f"spark.sql.warehouse.dir={self.warehouse}",
