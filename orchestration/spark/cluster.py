@@ -17,6 +17,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from orchestration.spark.session import driver_memory
+
 HOST = "127.0.0.1"
 
 
@@ -62,7 +64,7 @@ class LocalCluster:
     # the Thrift server is the driver of the SQL the models run: it builds the broadcast side of
     # the joins, so it gets the memory the in-process session gets (Spark's default, 1g, failed
     # int_social__classified_versions at 100k posts: "Not enough memory to build and broadcast")
-    driver_memory: str = field(default_factory=lambda: os.environ.get("VOICE_MONITOR_SPARK_DRIVER_MEMORY", "2g"))
+    driver_memory: str = field(default_factory=driver_memory)
     master_port: int = field(default_factory=free_port)
     thrift_port: int = field(default_factory=free_port)
     processes: list = field(default_factory=list)

@@ -25,6 +25,12 @@ def local_ip_env() -> None:
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
 
 
+def driver_memory() -> str:
+    """``VOICE_MONITOR_SPARK_DRIVER_MEMORY`` (default 2g): the memory of every Spark driver the
+    warehouse starts — this session, and the Thrift server of a local cluster (cluster.py)."""
+    return os.environ.get("VOICE_MONITOR_SPARK_DRIVER_MEMORY", "2g")
+
+
 def spark_session():
     global _session
     with _lock:
@@ -43,7 +49,7 @@ def spark_session():
                        .config("spark.ui.showConsoleProgress", "false")
                        .config("spark.driver.host", os.environ["SPARK_LOCAL_IP"])
                        .config("spark.driver.bindAddress", os.environ["SPARK_LOCAL_IP"])
-                       .config("spark.driver.memory", os.environ.get("VOICE_MONITOR_SPARK_DRIVER_MEMORY", "2g"))
+                       .config("spark.driver.memory", driver_memory())
                        .config("spark.sql.session.timeZone", "UTC")
                        .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
                        .config("spark.sql.execution.arrow.maxRecordsPerBatch", "100000"))
