@@ -3,10 +3,15 @@
 Why this shape: the product scores in SQL as intercept + Σ weights of a post's distinct
 features, so every model here is linear over the features of ``features.py``:
 
-* themes: one binary logistic regression per theme (a post can have several); a theme is given
-  when its score reaches a threshold chosen by cross-validation *inside the training posts*
-  (GroupKFold over their writers), never on the posts being measured;
-* sector and sentiment: one multinomial logistic regression each (the highest score wins).
+* every label is one binary logistic regression over naive-Bayes-scaled features (NB-LR, Wang
+  & Manning 2012): each feature is first multiplied by its log-count ratio between the posts
+  with and without the label, which lets the penalty trust features that separate the label
+  and held up better on unseen writers than plain logistic regression (docs/social_quality.md);
+  the exported weight is the coefficient times that ratio, so scoring stays a sum of weights;
+* themes: one such model per theme (a post can have several); a theme is given when its score
+  reaches a threshold chosen by cross-validation *inside the training posts* (GroupKFold over
+  their writers), never on the posts being measured;
+* sector and sentiment: one such model per code (one-vs-rest); the highest score wins.
 
 A fitted model is exported as whole numbers of micro-units (``SCALE``): the seeds hold decimals
 with six places, SQL sums them as exact decimals and the Python scorer as int64, so both give
@@ -38,9 +43,12 @@ THRESHOLDS = np.round(np.arange(0.15, 0.751, 0.025), 3)     # candidate probabil
 @dataclass(frozen=True)
 class Config:
     """The hyper-parameters (docs/social_quality.md says how they were chosen)."""
-    c_themes: float = 1.0           # inverse L2 penalty of the theme models
+    c_themes: float = 0.1           # inverse L2 penalty of the theme models
     c_sector: float = 3.0
     c_sentiment: float = 1.0
+    nb_themes: float = 0.5          # smoothing (pseudo-count) of the log-count ratios, per family
+    nb_sector: float = 0.5
+    nb_sentiment: float = 0.1
     min_posts: int = 3              # a feature must occur in this many training posts …
     min_groups: int = 2             # … written by this many writers (groups)
     inner_folds: int = 3            # GroupKFold for the theme thresholds
@@ -100,26 +108,41 @@ def design(ds: Dataset, rows: np.ndarray, cols: np.ndarray) -> sp.csr_matrix:
     return _int32(ds.X[rows][:, cols] @ sp.diags(scale))
 
 
+def log_count_ratios(present: sp.csr_matrix, y: np.ndarray, alpha: float) -> np.ndarray:
+    """Per column, log of (share among the posts with the label) / (share among the posts
+    without), the shares smoothed by ``alpha``: NB-LR's feature scaling."""
+    p = alpha + np.asarray(present[y].sum(axis=0)).ravel()
+    q = alpha + np.asarray(present[~y].sum(axis=0)).ravel()
+    return np.log(p / p.sum()) - np.log(q / q.sum())
+
+
+def _fit_binary(X: sp.csr_matrix, present: sp.csr_matrix, y: np.ndarray, c: float,
+                alpha: float) -> tuple[np.ndarray, float]:
+    """One NB-LR model: coefficients per column of ``X`` (already times the ratio) and intercept.
+    A label without positive (or negative) training posts gets a constant score instead."""
+    if y.all() or not y.any():
+        return np.zeros(X.shape[1]), (1e3 if y.all() else -1e3)
+    r = log_count_ratios(present, y, alpha)
+    m = LogisticRegression(C=c, solver="liblinear", dual=True, max_iter=2000, random_state=0)
+    m.fit(_int32(X @ sp.diags(r)), y)
+    return m.coef_[0] * r, float(m.intercept_[0])
+
+
 def _fit_coefficients(X: sp.csr_matrix, ds: Dataset, rows: np.ndarray, cfg: Config,
                       themes_only: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Coefficients (columns × labels) and intercepts of the three model families (the theme
-    models only, for the inner folds that choose the theme thresholds)."""
+    """Coefficients (columns × labels) and intercepts of every label's model (the theme models
+    only, for the inner folds that choose the theme thresholds)."""
+    present = (X > 0).astype(np.float64).tocsr()
+    jobs = [(j, ds.themes[rows, j], cfg.c_themes, cfg.nb_themes) for j in range(len(THEMES))]
+    if not themes_only:
+        jobs += [(SECTOR_COLS.start + k, ds.sector[rows] == k, cfg.c_sector, cfg.nb_sector)
+                 for k in range(SECTOR_COLS.stop - SECTOR_COLS.start)]
+        jobs += [(SENTIMENT_COLS.start + k, ds.sentiment[rows] == k, cfg.c_sentiment, cfg.nb_sentiment)
+                 for k in range(SENTIMENT_COLS.stop - SENTIMENT_COLS.start)]
     coef = np.zeros((X.shape[1], len(LABELS)))
     icpt = np.zeros(len(LABELS))
-    for j in range(len(THEMES)):
-        m = LogisticRegression(C=cfg.c_themes, solver="liblinear", dual=True, max_iter=2000, random_state=0)
-        m.fit(X, ds.themes[rows, j])
-        coef[:, j], icpt[j] = m.coef_[0], m.intercept_[0]
-    if themes_only:
-        return coef, icpt
-    for target, cols, c in ((ds.sector, SECTOR_COLS, cfg.c_sector), (ds.sentiment, SENTIMENT_COLS, cfg.c_sentiment)):
-        m = LogisticRegression(C=c, max_iter=3000, tol=1e-4)
-        m.fit(X, target[rows])
-        full = np.zeros((cols.stop - cols.start, X.shape[1]))
-        full[m.classes_] = m.coef_
-        inter = np.full(cols.stop - cols.start, -1e3)     # a class absent from training never wins
-        inter[m.classes_] = m.intercept_
-        coef[:, cols], icpt[cols] = full.T, inter
+    for j, y, c, alpha in jobs:
+        coef[:, j], icpt[j] = _fit_binary(X, present, y, c, alpha)
     return coef, icpt
 
 
