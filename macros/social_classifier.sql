@@ -110,12 +110,26 @@ clf_post_words as (
     where w.word <> '' and w.word <> 'xxtitelxx'
 ),
 
--- distinct pairs of adjacent words, not across the title marker
-clf_pairs as (
-    select distinct {{ social_keys('a', keys) }}, a.word || ' ' || b.word as pair
+-- pairs of adjacent words with their position, not across the title marker
+clf_pair_positions as (
+    select {{ social_keys('a', keys) }}, a.pos, a.word || ' ' || b.word as pair
     from clf_words as a
     join clf_words as b on {{ social_keys_equal('a', 'b', keys) }} and b.pos = a.pos + 1
     where a.word <> '' and a.word <> 'xxtitelxx' and b.word <> '' and b.word <> 'xxtitelxx'
+),
+
+clf_pairs as (
+    select distinct {{ social_keys('p', keys) }}, p.pair from clf_pair_positions as p
+),
+
+-- posts in which some run of four words occurs twice or more (a bot's reply quoted again:
+-- the mark of a loop, whoever writes it): two pairs two positions apart make a run of four
+clf_repeats as (
+    select distinct {{ social_keys('a', keys) }}
+    from clf_pair_positions as a
+    join clf_pair_positions as b on {{ social_keys_equal('a', 'b', keys) }} and b.pos = a.pos + 2
+    group by {{ social_keys('a', keys) }}, a.pair, b.pair
+    having count(*) >= 2
 ),
 
 clf_company_words as (
@@ -172,13 +186,16 @@ clf_word_weights as (
     group by role, word
 ),
 
--- the binary features that are not words: platform, rating and the rule layer's
+-- the binary features that are not words: platform, rating, a repeated run of words and the
+-- rule layer's
 clf_other_features as (
     select {{ social_keys('t', keys) }}, 'platform:' || t.platform as feature from clf_texts as t
     where t.platform is not null
     union all
     select {{ social_keys('t', keys) }}, 'rating:' || cast(t.rating as string) from clf_texts as t
     where t.rating is not null
+    union all
+    select {{ social_keys('r', keys) }}, 'repeat:4' from clf_repeats as r
     union all
     select {{ social_keys('r', keys) }}, r.feature from {{ rule_features }} as r
 ),

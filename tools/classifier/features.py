@@ -11,6 +11,10 @@ features are
   weights is the sum over its distinct words of one weight per word: the SQL computes that
   weight once per distinct word of the batch, at the cost of a word feature;
 * ``o:<word>`` and ``d:<n-gram>``: the same for the export's ``company`` field;
+* ``repeat:4``: some run of four consecutive words (not across title and text) occurs at
+  least twice in the post (twice in the text, or in the title and again in the text). Posters show a loop rather than name it: they quote the bot's same
+  reply again ("'Kies een nieuwe datum: dinsdag 25 maart'. kan niet. 'Kies een nieuwe datum:
+  …'"); a writer-independent mark that words and n-grams cannot express;
 * ``platform:<p>``, ``rating:<r>``;
 * the rule layer's concepts and outcomes (``concept:…``, ``cue:…``, ``channel:…``,
   ``rule:<theme>``, ``rule_sentiment:…``), the sector vocabulary and company seeds
@@ -44,6 +48,8 @@ TITLE_MARKER = "xxtitelxx"
 CHAR_N = (3, 4, 5)              # n-gram lengths inside words
 CHAR_SCALE = 0.25               # value of one n-gram occurrence (binary features are 1)
 MAX_CHAR_WORD = 30              # longer tokens (numbers, garbage) get no n-grams
+REPEAT_RUN = 4                  # words in the run whose repetition marks a loop (macros: clf_repeats)
+REPEAT_FEATURE = f"repeat:{REPEAT_RUN}"
 
 
 def strip_accents(text: str) -> str:
@@ -77,6 +83,13 @@ def char_ngrams(token: str) -> Counter:
     return Counter(padded[i:i + n] for n in CHAR_N for i in range(len(padded) - n + 1))
 
 
+def repeats_a_run(words: list[str], n: int = REPEAT_RUN) -> bool:
+    """Does some run of ``n`` consecutive words (none empty, none the title marker) occur twice?"""
+    runs = Counter(tuple(words[i:i + n]) for i in range(len(words) - n + 1)
+                   if all(w and w != TITLE_MARKER for w in words[i:i + n]))
+    return any(count >= 2 for count in runs.values())
+
+
 def lexical_features(title: str | None, text: str | None, company: str | None, platform: str | None,
                      rating: int | None) -> dict[str, int]:
     words = post_words(title, text)
@@ -87,6 +100,8 @@ def lexical_features(title: str | None, text: str | None, company: str | None, p
     for a, b in zip(words, words[1:]):
         if a and b and TITLE_MARKER not in (a, b):
             feats[f"b:{a} {b}"] = 1
+    if repeats_a_run(words):
+        feats[REPEAT_FEATURE] = 1
     for w in distinct:
         if char_word(w):
             for g, n in char_ngrams(w).items():
