@@ -40,6 +40,7 @@ class HeldOut:
     thresholds: np.ndarray          # rows × 9, the thresholds of the fold that scored the row
     probabilities: np.ndarray       # rows × 9, chosen theme probability thresholds
     seconds: float
+    neutral_offsets: tuple[float, ...] = ()     # per fold, the offset added to the neutral score
 
 
 def cross_validate(corpus: Corpus, cfg: Config, log=print) -> HeldOut:
@@ -48,6 +49,7 @@ def cross_validate(corpus: Corpus, cfg: Config, log=print) -> HeldOut:
     scores = np.zeros((len(rows), len(LABELS)), dtype=np.int64)
     thresholds = np.zeros((len(rows), len(THEMES)), dtype=np.int64)
     probabilities = np.zeros((len(rows), len(THEMES)))
+    offsets = []
     start = time.time()
     for group in np.unique(ds.groups):
         train = np.where(ds.groups != group)[0]
@@ -58,9 +60,10 @@ def cross_validate(corpus: Corpus, cfg: Config, log=print) -> HeldOut:
         scores[held] = model_score(weights, ds, rows[held])
         thresholds[held] = weights.thresholds
         probabilities[held] = weights.threshold_probabilities
+        offsets.append(weights.neutral_offset)
         log(f"  {group}: trained on {len(train)} posts, {len(weights.features)} weighted features, "
             f"{time.time() - start:.0f} s")
-    return HeldOut(rows, scores, thresholds, probabilities, time.time() - start)
+    return HeldOut(rows, scores, thresholds, probabilities, time.time() - start, tuple(offsets))
 
 
 def figures(corpus: Corpus, held: HeldOut, mask: np.ndarray, use_rating: bool = True) -> Scores:

@@ -48,7 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, text in files.items():
         (args.seeds / name).write_text(text, encoding="utf-8")
     print(f"{len(weights.features)} weighted features, {weights.W.nnz} weights; theme thresholds (probability): "
-          + ", ".join(f"{t} {p:.3f}" for t, p in zip(THEMES, weights.threshold_probabilities)))
+          + ", ".join(f"{t} {p:.3f}" for t, p in zip(THEMES, weights.threshold_probabilities))
+          + f"; neutral sentiment offset {weights.neutral_offset:+.1f}")
     return 0
 
 
