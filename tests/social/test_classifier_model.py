@@ -85,3 +85,31 @@ def test_the_neutral_offset_is_the_best_candidate_by_scikit_learn():
     chosen = model.best_neutral_offset(micro, ratings, gold)
     assert chosen == expected and chosen > 0
     assert model.sentiment_macro_f1(micro, ratings, gold) == pytest.approx(macro(0.0))
+
+
+def test_theme_scores_mix_nb_lr_and_plain_logistic_regression():
+    from tools.classifier.corpus import SECTORS, SENTIMENTS, THEMES
+
+    rng = np.random.default_rng(11)
+    n, k = 240, 30
+    X = sp.csr_matrix(rng.poisson(0.4, size=(n, k)).astype(np.float64))
+    themes = np.zeros((n, len(THEMES)), dtype=bool)
+    for j in range(len(THEMES)):
+        themes[:, j] = (X[:, j].toarray().ravel() + rng.normal(0, 0.4, n)) > 0.7
+    ds = model.Dataset(X=sp.csr_matrix(X, dtype=np.int64), features=np.array([f"w:{i}" for i in range(k)], dtype=object),
+                       groups=np.array(["a", "b"] * (n // 2)), themes=themes,
+                       sector=rng.integers(0, len(SECTORS), n), sentiment=rng.integers(0, len(SENTIMENTS), n),
+                       ratings=np.zeros(n, dtype=np.int64))
+    cfg = model.Config()
+    coef, icpt = model._fit_coefficients(model._int32(X), ds, np.arange(n), cfg)
+    present = (X > 0).astype(np.float64).tocsr()
+    for j in (0, 4):
+        y = themes[:, j]
+        r = model.log_count_ratios(present, y, cfg.nb_themes)
+        nb = LogisticRegression(C=cfg.c_themes, solver="liblinear", dual=True, max_iter=2000, random_state=0)
+        nb.fit(X.multiply(r).tocsr(), y)
+        plain = LogisticRegression(C=cfg.c_plain_themes, solver="liblinear", dual=True, max_iter=2000, random_state=0)
+        plain.fit(X, y)
+        expected = ((1 - cfg.plain_themes) * nb.decision_function(X.multiply(r).tocsr())
+                    + cfg.plain_themes * plain.decision_function(X))
+        assert np.allclose(X @ coef[:, j] + icpt[j], expected, atol=1e-6)

@@ -8,8 +8,9 @@ features, so every model here is linear over the features of ``features.py``:
   with and without the label, which lets the penalty trust features that separate the label
   and held up better on unseen writers than plain logistic regression (docs/social_quality.md);
   the exported weight is the coefficient times that ratio, so scoring stays a sum of weights;
-* themes: one such model per theme (a post can have several); a theme is given when its score
-  reaches a threshold chosen by cross-validation *inside the training posts* (GroupKFold over
+* themes: one such model per theme (a post can have several), its score mixed with a plain
+  logistic regression's (``plain_themes``; a mixture of linear scores is a linear score); a
+  theme is given when its score reaches a threshold chosen by cross-validation *inside the training posts* (GroupKFold over
   their writers), never on the posts being measured;
 * sector and sentiment: one such model per code (one-vs-rest); the highest score wins.
 
@@ -44,7 +45,9 @@ NEUTRAL_OFFSETS = np.round(np.arange(-1.0, 2.001, 0.1), 1)   # candidate additio
 @dataclass(frozen=True)
 class Config:
     """The hyper-parameters (docs/social_quality.md says how they were chosen)."""
-    c_themes: float = 0.1           # inverse L2 penalty of the theme models
+    c_themes: float = 0.1           # inverse L2 penalty of the theme models (NB-LR) …
+    plain_themes: float = 0.3       # … whose scores are mixed with this share of a plain logistic
+    c_plain_themes: float = 1.0     #     regression's (this penalty) over the same features
     c_sector: float = 3.0
     c_sentiment: float = 1.0
     nb_themes: float = 0.5          # smoothing (pseudo-count) of the log-count ratios, per family
@@ -120,12 +123,13 @@ def log_count_ratios(present: sp.csr_matrix, y: np.ndarray, alpha: float) -> np.
 
 
 def _fit_binary(X: sp.csr_matrix, present: sp.csr_matrix, y: np.ndarray, c: float,
-                alpha: float) -> tuple[np.ndarray, float]:
-    """One NB-LR model: coefficients per column of ``X`` (already times the ratio) and intercept.
-    A label without positive (or negative) training posts gets a constant score instead."""
+                alpha: float | None) -> tuple[np.ndarray, float]:
+    """One NB-LR model: coefficients per column of ``X`` (already times the ratio) and intercept
+    (``alpha`` None: a plain logistic regression, no scaling). A label without positive (or
+    negative) training posts gets a constant score instead."""
     if y.all() or not y.any():
         return np.zeros(X.shape[1]), (1e3 if y.all() else -1e3)
-    r = log_count_ratios(present, y, alpha)
+    r = np.ones(X.shape[1]) if alpha is None else log_count_ratios(present, y, alpha)
     m = LogisticRegression(C=c, solver="liblinear", dual=True, max_iter=2000, random_state=0)
     m.fit(_int32(X @ sp.diags(r)), y)
     return m.coef_[0] * r, float(m.intercept_[0])
@@ -146,6 +150,11 @@ def _fit_coefficients(X: sp.csr_matrix, ds: Dataset, rows: np.ndarray, cfg: Conf
     icpt = np.zeros(len(LABELS))
     for j, y, c, alpha in jobs:
         coef[:, j], icpt[j] = _fit_binary(X, present, y, c, alpha)
+    if cfg.plain_themes:
+        for j in range(len(THEMES)):
+            plain, plain_icpt = _fit_binary(X, present, ds.themes[rows, j], cfg.c_plain_themes, None)
+            coef[:, j] = (1 - cfg.plain_themes) * coef[:, j] + cfg.plain_themes * plain
+            icpt[j] = (1 - cfg.plain_themes) * icpt[j] + cfg.plain_themes * plain_icpt
     return coef, icpt
 
 
