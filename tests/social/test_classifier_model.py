@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
@@ -58,33 +57,6 @@ def test_nb_lr_ratios_and_exported_scores_match_an_independent_fit():
     # a label no training post has never wins
     coef, intercept = model._fit_binary(X, present, np.zeros(300, dtype=bool), c=0.5, alpha=alpha)
     assert not coef.any() and intercept < -100
-
-
-def test_the_neutral_offset_is_the_best_candidate_by_scikit_learn():
-    from sklearn.metrics import f1_score
-
-    rng = np.random.default_rng(3)
-    n = 400
-    gold = rng.integers(0, 3, n)
-    scores = rng.normal(0, 1, (n, 3))
-    scores[np.arange(n), gold] += 1.2
-    scores[:, 1] -= 0.8                      # the middle class under-called, as one-vs-rest models do
-    ratings = np.where(rng.random(n) < 0.2, rng.integers(1, 6, n), 0)
-    micro = np.rint(scores * model.SCALE).astype(np.int64)
-
-    def macro(b):
-        shifted = scores.copy()
-        shifted[:, 1] += b
-        pred = shifted.argmax(axis=1)
-        pred = np.where(np.isin(ratings, (1, 2)), 0, np.where(np.isin(ratings, (4, 5)), 2, pred))
-        return f1_score(gold, pred, average="macro")
-
-    by_sklearn = {float(b): macro(b) for b in model.NEUTRAL_OFFSETS}
-    best = max(by_sklearn.values())
-    expected = min((b for b, f in by_sklearn.items() if f >= best - 1e-9), key=abs)
-    chosen = model.best_neutral_offset(micro, ratings, gold)
-    assert chosen == expected and chosen > 0
-    assert model.sentiment_macro_f1(micro, ratings, gold) == pytest.approx(macro(0.0))
 
 
 def test_theme_scores_mix_nb_lr_and_plain_logistic_regression():

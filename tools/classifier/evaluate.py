@@ -40,7 +40,6 @@ class HeldOut:
     thresholds: np.ndarray          # rows × 9, the thresholds of the fold that scored the row
     probabilities: np.ndarray       # rows × 9, chosen theme probability thresholds
     seconds: float
-    neutral_offsets: tuple[float, ...] = ()     # per fold, the offset added to the neutral score
 
 
 def cross_validate(corpus: Corpus, cfg: Config, log=print) -> HeldOut:
@@ -49,7 +48,6 @@ def cross_validate(corpus: Corpus, cfg: Config, log=print) -> HeldOut:
     scores = np.zeros((len(rows), len(LABELS)), dtype=np.int64)
     thresholds = np.zeros((len(rows), len(THEMES)), dtype=np.int64)
     probabilities = np.zeros((len(rows), len(THEMES)))
-    offsets = []
     start = time.time()
     for group in np.unique(ds.groups):
         train = np.where(ds.groups != group)[0]
@@ -60,10 +58,9 @@ def cross_validate(corpus: Corpus, cfg: Config, log=print) -> HeldOut:
         scores[held] = model_score(weights, ds, rows[held])
         thresholds[held] = weights.thresholds
         probabilities[held] = weights.threshold_probabilities
-        offsets.append(weights.neutral_offset)
         log(f"  {group}: trained on {len(train)} posts, {len(weights.features)} weighted features, "
             f"{time.time() - start:.0f} s")
-    return HeldOut(rows, scores, thresholds, probabilities, time.time() - start, tuple(offsets))
+    return HeldOut(rows, scores, thresholds, probabilities, time.time() - start)
 
 
 def figures(corpus: Corpus, held: HeldOut, mask: np.ndarray, use_rating: bool = True) -> Scores:

@@ -39,7 +39,6 @@ THEME_COLS = slice(0, len(THEMES))
 SECTOR_COLS = slice(len(THEMES), len(THEMES) + len(SECTORS))
 SENTIMENT_COLS = slice(len(THEMES) + len(SECTORS), len(LABELS))
 THRESHOLDS = np.round(np.arange(0.15, 0.751, 0.025), 3)     # candidate probabilities per theme
-NEUTRAL_OFFSETS = np.round(np.arange(-1.0, 2.001, 0.1), 1)   # candidate additions to the neutral score
 
 
 @dataclass(frozen=True)
@@ -55,8 +54,7 @@ class Config:
     nb_sentiment: float = 0.1
     min_posts: int = 3              # a feature must occur in this many training posts …
     min_groups: int = 2             # … written by this many writers (groups)
-    inner_folds: int = 3            # GroupKFold for the theme thresholds and the neutral offset
-    neutral_offset: bool = True     # shift the neutral sentiment's intercept (best_neutral_offset)
+    inner_folds: int = 3            # GroupKFold for the theme thresholds
     min_weight: float = 0.01        # exported weights below this (absolute, per occurrence) are dropped …
     min_weight_sector: float = 0.01  # … for the sector labels this (their weights are smaller and many)
 
@@ -85,7 +83,6 @@ class Weights:
     intercepts: np.ndarray          # labels, int64
     thresholds: np.ndarray          # themes, int64
     threshold_probabilities: np.ndarray = field(default_factory=lambda: np.zeros(len(THEMES)))
-    neutral_offset: float = 0.0     # added to the neutral sentiment's intercept (in the intercepts)
 
 
 def _int32(X: sp.spmatrix) -> sp.csr_matrix:
@@ -138,14 +135,14 @@ def _fit_binary(X: sp.csr_matrix, present: sp.csr_matrix, y: np.ndarray, c: floa
 def _fit_coefficients(X: sp.csr_matrix, ds: Dataset, rows: np.ndarray, cfg: Config,
                       inner: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Coefficients (columns × labels) and intercepts of every label's model (``inner``: the
-    theme and sentiment models only, for the inner folds that choose the decision rules)."""
+    theme models only, for the inner folds that choose the theme thresholds)."""
     present = (X > 0).astype(np.float64).tocsr()
     jobs = [(j, ds.themes[rows, j], cfg.c_themes, cfg.nb_themes) for j in range(len(THEMES))]
     if not inner:
         jobs += [(SECTOR_COLS.start + k, ds.sector[rows] == k, cfg.c_sector, cfg.nb_sector)
                  for k in range(SECTOR_COLS.stop - SECTOR_COLS.start)]
-    jobs += [(SENTIMENT_COLS.start + k, ds.sentiment[rows] == k, cfg.c_sentiment, cfg.nb_sentiment)
-             for k in range(SENTIMENT_COLS.stop - SENTIMENT_COLS.start)]
+        jobs += [(SENTIMENT_COLS.start + k, ds.sentiment[rows] == k, cfg.c_sentiment, cfg.nb_sentiment)
+                 for k in range(SENTIMENT_COLS.stop - SENTIMENT_COLS.start)]
     coef = np.zeros((X.shape[1], len(LABELS)))
     icpt = np.zeros(len(LABELS))
     for j, y, c, alpha in jobs:
@@ -196,39 +193,10 @@ def probabilities(scores: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-scores / SCALE))
 
 
-def sentiment_macro_f1(scores: np.ndarray, ratings: np.ndarray, gold: np.ndarray) -> float:
-    """Sentiment macro-F1 of decisions made like the SQL's (a rating of 1-2 / 4-5 decides,
-    otherwise the highest score; ties to the first code) from scores × the three codes."""
-    pred = scores.argmax(axis=1)
-    pred = np.where(np.isin(ratings, (1, 2)), 0, np.where(np.isin(ratings, (4, 5)), len(SENTIMENTS) - 1, pred))
-    f1 = []
-    for k in range(len(SENTIMENTS)):
-        tp = float(((pred == k) & (gold == k)).sum())
-        denominator = float((pred == k).sum() + (gold == k).sum())
-        f1.append(2 * tp / denominator if denominator else 0.0)
-    return float(np.mean(f1))
-
-
-def best_neutral_offset(scores: np.ndarray, ratings: np.ndarray, gold: np.ndarray) -> float:
-    """The amount (logit units) added to the neutral score with the best sentiment macro-F1
-    (ties: the smallest change). One-vs-rest models under-call the middle class, and the
-    macro-F1 weighs it as much as the others."""
-    neutral = SENTIMENTS.index("neutraal")
-    best, best_f1 = 0.0, -1.0
-    for b in sorted(NEUTRAL_OFFSETS, key=abs):
-        shifted = scores.astype(np.float64).copy()
-        shifted[:, neutral] += b * SCALE
-        f1 = sentiment_macro_f1(shifted, ratings, gold)
-        if f1 > best_f1 + 1e-12:
-            best, best_f1 = float(b), f1
-    return best
-
-
 def fit(ds: Dataset, rows: np.ndarray, cfg: Config, rules: bool = True) -> Weights:
-    """Fit on ``rows`` and export. The decision rules (the theme thresholds and the neutral
-    sentiment's offset) come from an inner GroupKFold over the writers of ``rows``: out-of-fold
-    scores of models that did not see those writers (``rules=False``: the theme and sentiment
-    models of such an inner fold only)."""
+    """Fit on ``rows`` and export. The theme thresholds come from an inner GroupKFold over the
+    writers of ``rows``: out-of-fold scores of models that did not see those writers
+    (``rules=False``: the theme models of such an inner fold only)."""
     cols = select_columns(ds, rows, cfg)
     coef, icpt = _fit_coefficients(design(ds, rows, cols), ds, rows, cfg, inner=not rules)
     weights = _export(ds, cols, coef, icpt, cfg)
@@ -243,8 +211,4 @@ def fit(ds: Dataset, rows: np.ndarray, cfg: Config, rules: bool = True) -> Weigh
         p = np.array([best_threshold(themes[:, j], ds.themes[rows, j]) for j in range(len(THEMES))])
         weights.threshold_probabilities = p
         weights.thresholds = np.rint(np.log(p / (1 - p)) * SCALE).astype(np.int64)
-        if cfg.neutral_offset:
-            offset = best_neutral_offset(oof[:, SENTIMENT_COLS], ds.ratings[rows], ds.sentiment[rows])
-            weights.intercepts[SENTIMENT_COLS.start + SENTIMENTS.index("neutraal")] += int(round(offset * SCALE))
-            weights.neutral_offset = offset
     return weights

@@ -48,8 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, text in files.items():
         (args.seeds / name).write_text(text, encoding="utf-8")
     print(f"{len(weights.features)} weighted features, {weights.W.nnz} weights; theme thresholds (probability): "
-          + ", ".join(f"{t} {p:.3f}" for t, p in zip(THEMES, weights.threshold_probabilities))
-          + f"; neutral sentiment offset {weights.neutral_offset:+.1f}")
+          + ", ".join(f"{t} {p:.3f}" for t, p in zip(THEMES, weights.threshold_probabilities)))
     return 0
 
 
