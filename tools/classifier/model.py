@@ -10,8 +10,8 @@ features, so every model here is linear over the features of ``features.py``:
   the exported weight is the coefficient times that ratio, so scoring stays a sum of weights;
 * themes: one such model per theme (a post can have several), its score mixed with a plain
   logistic regression's (``plain_themes``; a mixture of linear scores is a linear score); a
-  theme is given when its score reaches a threshold chosen by cross-validation *inside the training posts* (GroupKFold over
-  their writers), never on the posts being measured;
+  theme is given when its score reaches a threshold chosen by cross-validation *inside the
+  training posts* (GroupKFold over their writers), never on the posts being measured;
 * sector and sentiment: one such model per code (one-vs-rest); the highest score wins.
 
 A fitted model is exported as whole numbers of micro-units (``SCALE``): the seeds hold decimals
@@ -193,22 +193,21 @@ def probabilities(scores: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-scores / SCALE))
 
 
-def fit(ds: Dataset, rows: np.ndarray, cfg: Config, rules: bool = True) -> Weights:
+def fit(ds: Dataset, rows: np.ndarray, cfg: Config, thresholds: bool = True) -> Weights:
     """Fit on ``rows`` and export. The theme thresholds come from an inner GroupKFold over the
-    writers of ``rows``: out-of-fold scores of models that did not see those writers
-    (``rules=False``: the theme models of such an inner fold only)."""
+    writers of ``rows``: out-of-fold probabilities of models that did not see those writers
+    (``thresholds=False``: the theme models of such an inner fold only)."""
     cols = select_columns(ds, rows, cfg)
-    coef, icpt = _fit_coefficients(design(ds, rows, cols), ds, rows, cfg, inner=not rules)
+    coef, icpt = _fit_coefficients(design(ds, rows, cols), ds, rows, cfg, inner=not thresholds)
     weights = _export(ds, cols, coef, icpt, cfg)
-    if rules:
-        oof = np.zeros((len(rows), len(LABELS)), dtype=np.int64)
+    if thresholds:
+        oof = np.zeros((len(rows), len(THEMES)))
         n_groups = len(np.unique(ds.groups[rows]))
         for inner_train, inner_test in GroupKFold(n_splits=min(cfg.inner_folds, n_groups)).split(
                 rows, groups=ds.groups[rows]):
-            inner = fit(ds, rows[inner_train], cfg, rules=False)
-            oof[inner_test] = score(inner, ds, rows[inner_test])
-        themes = probabilities(oof[:, THEME_COLS])
-        p = np.array([best_threshold(themes[:, j], ds.themes[rows, j]) for j in range(len(THEMES))])
+            inner = fit(ds, rows[inner_train], cfg, thresholds=False)
+            oof[inner_test] = probabilities(score(inner, ds, rows[inner_test])[:, THEME_COLS])
+        p = np.array([best_threshold(oof[:, j], ds.themes[rows, j]) for j in range(len(THEMES))])
         weights.threshold_probabilities = p
         weights.thresholds = np.rint(np.log(p / (1 - p)) * SCALE).astype(np.int64)
     return weights
