@@ -12,9 +12,10 @@ features are
   weight once per distinct word of the batch, at the cost of a word feature;
 * ``o:<word>`` and ``d:<n-gram>``: the same for the export's ``company`` field;
 * ``repeat:4``: some run of four consecutive words (not across title and text) occurs at
-  least twice in the post (twice in the text, or in the title and again in the text). Posters show a loop rather than name it: they quote the bot's same
-  reply again ("'Kies een nieuwe datum: dinsdag 25 maart'. kan niet. 'Kies een nieuwe datum:
-  …'"); a writer-independent mark that words and n-grams cannot express;
+  least twice in the post (twice in the text, or in the title and again in the text). Posters
+  show a loop rather than name it: they quote the bot's same reply again ("'Kies een nieuwe
+  datum: dinsdag 25 maart'. kan niet. 'Kies een nieuwe datum: …'"); a writer-independent mark
+  that words and n-grams cannot express;
 * ``platform:<p>``, ``rating:<r>``;
 * the rule layer's concepts and outcomes (``concept:…``, ``cue:…``, ``channel:…``,
   ``rule:<theme>``, ``rule_sentiment:…``), the sector vocabulary and company seeds
@@ -48,8 +49,8 @@ TITLE_MARKER = "xxtitelxx"
 CHAR_N = (3, 4, 5)              # n-gram lengths inside words
 CHAR_SCALE = 0.25               # value of one n-gram occurrence (binary features are 1)
 MAX_CHAR_WORD = 30              # longer tokens (numbers, garbage) get no n-grams
-REPEAT_RUN = 4                  # words in the run whose repetition marks a loop (macros: clf_repeats)
-REPEAT_FEATURE = f"repeat:{REPEAT_RUN}"
+REPEAT_RUN = 4                  # words in the run whose repetition marks a loop; fixed, since the
+REPEAT_FEATURE = "repeat:4"     # SQL (clf_repeats: two pairs two apart) builds runs of exactly four
 
 
 def strip_accents(text: str) -> str:
@@ -83,8 +84,9 @@ def char_ngrams(token: str) -> Counter:
     return Counter(padded[i:i + n] for n in CHAR_N for i in range(len(padded) - n + 1))
 
 
-def repeats_a_run(words: list[str], n: int = REPEAT_RUN) -> bool:
-    """Does some run of ``n`` consecutive words (none empty, none the title marker) occur twice?"""
+def repeats_a_run(words: list[str]) -> bool:
+    """Does some run of REPEAT_RUN consecutive words (none empty, none the title marker) occur twice?"""
+    n = REPEAT_RUN
     runs = Counter(tuple(words[i:i + n]) for i in range(len(words) - n + 1)
                    if all(w and w != TITLE_MARKER for w in words[i:i + n]))
     return any(count >= 2 for count in runs.values())

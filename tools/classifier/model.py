@@ -55,8 +55,7 @@ class Config:
     min_posts: int = 3              # a feature must occur in this many training posts …
     min_groups: int = 2             # … written by this many writers (groups)
     inner_folds: int = 3            # GroupKFold for the theme thresholds
-    min_weight: float = 0.01        # exported weights below this (absolute, per occurrence) are dropped …
-    min_weight_sector: float = 0.01  # … for the sector labels this (their weights are smaller and many)
+    min_weight: float = 0.01        # exported weights below this (absolute, per occurrence) are dropped
 
 
 @dataclass
@@ -126,8 +125,11 @@ def _fit_binary(X: sp.csr_matrix, present: sp.csr_matrix, y: np.ndarray, c: floa
     negative) training posts gets a constant score instead."""
     if y.all() or not y.any():
         return np.zeros(X.shape[1]), (1e3 if y.all() else -1e3)
-    r = np.ones(X.shape[1]) if alpha is None else log_count_ratios(present, y, alpha)
     m = LogisticRegression(C=c, solver="liblinear", dual=True, max_iter=2000, random_state=0)
+    if alpha is None:
+        m.fit(X, y)
+        return m.coef_[0], float(m.intercept_[0])
+    r = log_count_ratios(present, y, alpha)
     m.fit(_int32(X @ sp.diags(r)), y)
     return m.coef_[0] * r, float(m.intercept_[0])
 
@@ -158,9 +160,7 @@ def _fit_coefficients(X: sp.csr_matrix, ds: Dataset, rows: np.ndarray, cfg: Conf
 def _export(ds: Dataset, cols: np.ndarray, coef: np.ndarray, icpt: np.ndarray, cfg: Config) -> Weights:
     scale = np.where([is_char_feature(f) for f in ds.features[cols]], CHAR_SCALE, 1.0)
     per_occurrence = coef * scale[:, None]
-    floor = np.full(len(LABELS), cfg.min_weight)
-    floor[SECTOR_COLS] = cfg.min_weight_sector
-    per_occurrence[np.abs(per_occurrence) < floor] = 0.0
+    per_occurrence[np.abs(per_occurrence) < cfg.min_weight] = 0.0
     W = sp.csr_matrix(np.rint(per_occurrence * SCALE).astype(np.int64))
     W.eliminate_zeros()
     keep = np.where(W.getnnz(axis=1) > 0)[0]
